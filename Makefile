@@ -1,0 +1,90 @@
+# Every target sets up what it needs: `make run` and `make test` work on a fresh machine.
+SHELL := /bin/bash
+PY_VERSION := $(shell cat .python-version)
+VENV := .venv
+PY := $(VENV)/bin/python
+RASA := $(VENV)/bin/rasa
+STAMPS := .stamps
+BOT_INPUTS := config.yml domain.yml $(shell find bot/data -name '*.yml' 2>/dev/null)
+export PYTHONPATH := $(CURDIR)
+export TF_CPP_MIN_LOG_LEVEL := 3
+export SQLALCHEMY_SILENCE_UBER_WARNING := 1
+
+.DEFAULT_GOAL := help
+.PHONY: help setup db train run test test-unit test-stories test-integration test-browser \
+        validate nlu-report eval-detector bench clean
+
+help: ## List the targets
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-18s %s\n", $$1, $$2}'
+
+# --- set-up -----------------------------------------------------------------------------
+$(VENV)/bin/python: .python-version
+	@command -v pyenv >/dev/null && pyenv install -s $(PY_VERSION) || true
+	python$(PY_VERSION) -m venv $(VENV) 2>/dev/null || python -m venv $(VENV)
+	@$(VENV)/bin/python -c 'import sys; assert sys.version_info[:2] == (3, 10), sys.version' \
+	  || { echo "Python 3.10 is required (pyenv install 3.10)"; rm -rf $(VENV); exit 1; }
+
+$(STAMPS)/deps: requirements.lock $(VENV)/bin/python
+	$(VENV)/bin/pip install -q --upgrade "pip<25" wheel
+	$(VENV)/bin/pip install -q -r requirements.lock
+	$(VENV)/bin/pip check
+	@mkdir -p $(STAMPS) && touch $@
+
+$(STAMPS)/chromium:
+	@command -v chromium >/dev/null || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium chromium-driver; }
+	@mkdir -p $(STAMPS) && touch $@
+
+setup: $(STAMPS)/deps $(STAMPS)/chromium ## Build .venv (Python 3.10, pinned packages, spaCy model) and install Chromium
+	@mkdir -p var
+
+db: setup ## Migrate the database to the newest schema and seed the demo data once
+	$(PY) -m store.migrate
+
+# --- the bot ----------------------------------------------------------------------------
+models/.trained: $(BOT_INPUTS) | setup
+	$(RASA) train --fixed-model-name support --out models --quiet
+	@touch $@
+
+train: models/.trained ## Train the Rasa model when data, domain or config changed
+
+validate: setup ## rasa data validate (must be clean)
+	$(RASA) data validate --fail-on-warnings --quiet
+
+run: setup db train ## Start Rasa, the action server and the handoff service on loopback
+	@echo "Customer widget: http://127.0.0.1:8000/   Agent console: http://127.0.0.1:8000/console"
+	$(VENV)/bin/honcho start -f Procfile
+
+# --- checks -----------------------------------------------------------------------------
+test: setup train ## The whole suite: validation, unit, stories, NLU report, integration, browser
+	$(MAKE) --no-print-directory validate
+	$(MAKE) --no-print-directory test-unit
+	$(MAKE) --no-print-directory test-stories
+	$(MAKE) --no-print-directory nlu-report
+	$(MAKE) --no-print-directory test-integration
+	$(MAKE) --no-print-directory test-browser
+
+test-unit: setup ## Unit tests (store, actions, detector, service)
+	$(PY) -m pytest -q tests/unit
+
+test-stories: setup train ## Rasa test stories, failing on any prediction error
+	$(RASA) test core --stories tests/stories --model models/support.tar.gz \
+	  --fail-on-prediction-errors --out results/core --quiet
+
+nlu-report: setup train ## Per-intent F1 on the held-out NLU test file (results/nlu/)
+	$(RASA) test nlu --nlu tests/nlu/test_nlu.yml --model models/support.tar.gz --out results/nlu --quiet
+	$(PY) -m bench.nlu_report results/nlu/intent_report.json
+
+test-integration: setup train ## Real processes on loopback, driven over Socket.IO
+	$(PY) -m pytest -q tests/integration
+
+test-browser: setup train ## Headless Chromium against a running stack
+	$(PY) -m pytest -q tests/browser
+
+eval-detector: setup ## Detector figures on ../shared/eval (AUC, calm rated severe, per-reason precision)
+	$(PY) -m bench.eval_detector
+
+bench: setup train db ## Benchmarks (figures go into the README)
+	$(PY) -m bench.run_all
+
+clean: ## Remove the venv, models, results and the local database
+	rm -rf $(VENV) $(STAMPS) models results var

@@ -1,0 +1,1 @@
+"""Pieces shared by the Rasa action server and the handoff service."""
