@@ -42,13 +42,13 @@ db: setup ## Migrate the database to the newest schema and seed the demo data on
 
 # --- the bot ----------------------------------------------------------------------------
 models/.trained: $(BOT_INPUTS) | setup
-	$(RASA) train --fixed-model-name support --out models --quiet
+	$(RASA) train --data bot/data --config config.yml --domain domain.yml --fixed-model-name support --out models --quiet
 	@touch $@
 
 train: models/.trained ## Train the Rasa model when data, domain or config changed
 
 validate: setup ## rasa data validate (must be clean)
-	$(RASA) data validate --fail-on-warnings --quiet
+	$(RASA) data validate --data bot/data --config config.yml --domain domain.yml --fail-on-warnings --quiet
 
 run: setup db train ## Start Rasa, the action server and the handoff service on loopback
 	@echo "Customer widget: http://127.0.0.1:8000/   Agent console: http://127.0.0.1:8000/console"
