@@ -41,6 +41,7 @@ class Settings:
         rate_limit_window: seconds of the rate-limit window.
         policy_dir: folder holding the designers' YAML policies and phrase bank.
         rasa_timeout: seconds to wait for Rasa before treating it as down.
+        seed_fast: hash the demo agents' passwords with a cheap bcrypt cost (tests only).
     """
 
     database_url: str = f"sqlite:///{ROOT / 'var' / 'support.db'}"
@@ -58,6 +59,7 @@ class Settings:
     rate_limit_window: float = 10.0
     policy_dir: Path = ROOT / "policy"
     rasa_timeout: float = 15.0
+    seed_fast: bool = False
 
     @property
     def sync_database_url(self) -> str:
@@ -111,4 +113,5 @@ def load_settings(env: Optional[Mapping[str, str]] = None) -> Settings:
         rate_limit_window=float(get("RATE_LIMIT_WINDOW", defaults.rate_limit_window)),
         policy_dir=Path(get("POLICY_DIR", defaults.policy_dir)),
         rasa_timeout=float(get("RASA_TIMEOUT", defaults.rasa_timeout)),
+        seed_fast=env.get("SEED_FAST", "") == "1",
     )

@@ -1,0 +1,109 @@
+"""Upgrade the store to the newest schema, then seed the demo data once.
+
+Usage: ``python -m store.migrate [--url URL] [--no-seed]`` (default URL: ``DATABASE_URL``).
+
+Safe to run again and again: Alembic only applies missing revisions and the seed only
+runs while the ``customers`` table is empty. On PostgreSQL a session advisory lock makes
+two processes starting together take turns.
+"""
+
+from __future__ import annotations
+
+import argparse
+import dataclasses
+import sys
+from pathlib import Path
+from typing import Optional, Sequence
+
+from alembic import command
+from alembic.config import Config
+from sqlalchemy import text
+from sqlalchemy.engine import Connection
+from sqlalchemy.orm import Session
+
+from common.settings import Settings, load_settings
+from store.db import make_engine
+
+ROOT = Path(__file__).resolve().parent.parent
+# Arbitrary constant identifying "store.migrate" among PostgreSQL advisory locks.
+_PG_LOCK_KEY = 7_311_042
+
+
+def alembic_config(connection: Optional[Connection] = None, url: Optional[str] = None) -> Config:
+    """An Alembic config that works from any working directory.
+
+    Args:
+        connection: run the migrations on this connection (the caller commits).
+        url: otherwise, connect to this URL (driver chosen for synchronous use).
+    """
+    cfg = Config(str(ROOT / "alembic.ini"))
+    cfg.set_main_option("script_location", str(ROOT / "store" / "migrations"))
+    if url:
+        cfg.set_main_option("sqlalchemy.url", url)
+    if connection is not None:
+        cfg.attributes["connection"] = connection
+    return cfg
+
+
+def settings_for(url: Optional[str] = None, base: Optional[Settings] = None) -> Settings:
+    """``base`` (default: the environment's settings) pointing at ``url`` when given."""
+    base = base or load_settings()
+    return dataclasses.replace(base, database_url=url) if url else base
+
+
+def migrate(settings: Settings, seed: bool = True, revision: str = "head") -> bool:
+    """Upgrade to ``revision``; then seed when ``seed`` and the store has no customers.
+
+    Returns:
+        True when this call loaded the demo data.
+    """
+    engine = make_engine(settings)
+    try:
+        with engine.connect() as conn:
+            postgres = conn.dialect.name == "postgresql"
+            if postgres:
+                conn.execute(text("SELECT pg_advisory_lock(:k)"), {"k": _PG_LOCK_KEY})
+                conn.commit()
+            try:
+                command.upgrade(alembic_config(connection=conn), revision)
+                conn.commit()
+                if not seed:
+                    return False
+                from store.seed import seed_if_empty  # the seed imports every model
+
+                with Session(bind=conn, future=True) as session:
+                    return seed_if_empty(session, fast=settings.seed_fast)
+            finally:
+                if postgres:
+                    conn.rollback()
+                    conn.execute(text("SELECT pg_advisory_unlock(:k)"), {"k": _PG_LOCK_KEY})
+                    conn.commit()
+    finally:
+        engine.dispose()
+
+
+def downgrade(settings: Settings, revision: str = "base") -> None:
+    """Downgrade to ``revision`` (default: drop every table)."""
+    engine = make_engine(settings)
+    try:
+        with engine.connect() as conn:
+            command.downgrade(alembic_config(connection=conn), revision)
+            conn.commit()
+    finally:
+        engine.dispose()
+
+
+def main(argv: Optional[Sequence[str]] = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m store.migrate", description=__doc__.splitlines()[0])
+    parser.add_argument("--url", help="database URL (default: DATABASE_URL or the local SQLite file)")
+    parser.add_argument("--no-seed", action="store_true", help="only upgrade the schema")
+    args = parser.parse_args(argv)
+    settings = settings_for(args.url)
+    seeded = migrate(settings, seed=not args.no_seed)
+    where = settings.database_url.split("@")[-1]
+    print(f"store: schema at head on {where}; " + ("demo data loaded" if seeded else "no seeding needed"))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
