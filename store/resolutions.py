@@ -1,0 +1,313 @@
+"""'Make it Right': policy checks and the grants that change the store.
+
+The policy (``policy/resolutions.yml``) says what the bot may grant alone; agents grant up
+to their own ``resolution_budget``. Every grant is a :class:`Resolution` row saying what,
+how much, by whom and why. Functions take a ``Session`` first and only flush: the caller
+owns the transaction (``store.db.transaction``). Order-level operations that are not
+grants (return, cancel, address, password reset) live in :mod:`store.operations`.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import Any, Dict, List, Optional, Sequence
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from store.errors import InvalidInput, NotAllowed, NotFound
+from store.models import (
+    Actor,
+    Agent,
+    Charge,
+    ChargeStatus,
+    Customer,
+    CustomerTier,
+    ItemCondition,
+    Order,
+    OrderItem,
+    OrderStatus,
+    Resolution,
+    ResolutionKind,
+    ResolutionStatus,
+)
+from store.resolution_policy import ResolutionPolicy, default_policy, load_policy  # noqa: F401
+
+CENT = Decimal("0.01")
+GRANT_KINDS = (ResolutionKind.CREDIT, ResolutionKind.REFUND, ResolutionKind.REPLACEMENT)
+
+
+@dataclass(frozen=True)
+class Decision:
+    """Whether ``actor`` may grant this alone; if not, whether a person may decide it."""
+
+    allowed: bool
+    needs_human: bool
+    reason: str
+
+
+def money(value: Any) -> str:
+    """Money as a JSON-ready string with two decimals ("24.99")."""
+    return str(Decimal(str(value or 0)).quantize(CENT))
+
+
+def today() -> dt.date:
+    return dt.datetime.utcnow().date()
+
+
+def days_late(order: Order, on: Optional[dt.date] = None) -> int:
+    """Days past the promised date (until delivery, or until ``on`` if not delivered)."""
+    if order.promised_date is None or order.status == OrderStatus.CANCELLED:
+        return 0
+    end = order.delivered_at.date() if order.delivered_at else (on or today())
+    return max(0, (end - order.promised_date).days)
+
+
+def get_order(session: Session, order_number: str) -> Order:
+    """The order with this customer-facing number, or :class:`NotFound`."""
+    number = str(order_number or "").strip().lstrip("#")
+    order = session.execute(select(Order).where(Order.number == number)).scalar_one_or_none()
+    if order is None:
+        raise NotFound(f"There is no order #{number}.")
+    return order
+
+
+def prior_grants(session: Session, order_id: int) -> List[Resolution]:
+    """Credits, refunds and replacements already granted (or under way) on an order."""
+    stmt = select(Resolution).where(
+        Resolution.order_id == order_id,
+        Resolution.kind.in_(GRANT_KINDS),
+        Resolution.status != ResolutionStatus.PENDING_APPROVAL,
+    )
+    return list(session.execute(stmt).scalars())
+
+
+def check_grant(
+    session: Session,
+    *,
+    kind: ResolutionKind,
+    customer_id: int,
+    amount: Any,
+    order_id: Optional[int] = None,
+    actor: Actor = Actor.BOT,
+    agent_id: Optional[int] = None,
+    policy: Optional[ResolutionPolicy] = None,
+) -> Decision:
+    """Decide whether ``actor`` may grant ``kind`` worth ``amount`` on its own.
+
+    The bot: per-kind limits, once per order, VIPs above ``vip_human_over``; whatever it
+    may not grant, a person may (``needs_human``). An agent: their own budget.
+    """
+    policy = policy or default_policy()
+    value = Decimal(str(amount))
+    if value < 0:
+        raise InvalidInput("An amount cannot be negative.")
+    customer = session.get(Customer, customer_id)
+    if customer is None:
+        raise NotFound(f"There is no customer {customer_id}.")
+    if actor == Actor.AGENT:
+        return _check_agent(session, kind, value, agent_id, policy)
+    if order_id is not None and policy.once_per_order:
+        earlier = prior_grants(session, order_id)
+        if earlier:
+            first = earlier[0]
+            return Decision(False, True, f"this order already had a {first.kind.value} "
+                                         f"on {first.created_at:%b %d}; a second one is a person's call")
+    limit = {
+        ResolutionKind.REPLACEMENT: policy.replacement_max_item_value,
+        ResolutionKind.REFUND: policy.duplicate_max_amount,
+    }.get(kind, policy.bot_max_per_incident)
+    if value > limit:
+        return Decision(False, True, f"${money(value)} is above the ${money(limit)} the assistant "
+                                     f"may grant alone for a {kind.value}")
+    if customer.tier == CustomerTier.VIP and value > policy.vip_human_over:
+        return Decision(False, True, f"VIP customer: a {kind.value} of ${money(value)} gets a person's care")
+    return Decision(True, False, f"within policy: {kind.value} of ${money(value)}")
+
+
+def _check_agent(session: Session, kind: ResolutionKind, value: Decimal,
+                 agent_id: Optional[int], policy: ResolutionPolicy) -> Decision:
+    agent = session.get(Agent, agent_id) if agent_id is not None else None
+    if agent is None:
+        raise NotFound("An agent grant needs the id of an existing agent.")
+    limit = (policy.agent_replacement_max_item_value if kind == ResolutionKind.REPLACEMENT
+             else Decimal(str(agent.resolution_budget)))
+    if value > limit:
+        return Decision(False, False, f"${money(value)} is above {agent.display_name}'s "
+                                      f"${money(limit)} budget per incident")
+    return Decision(True, False, f"within {agent.display_name}'s budget of ${money(limit)}")
+
+
+def _enforce(decision: Decision) -> None:
+    if not decision.allowed:
+        raise NotAllowed(decision.reason, needs_human=decision.needs_human)
+
+
+def record(session: Session, *, kind: ResolutionKind, customer_id: int, amount: Any, reason: str,
+           actor: Actor, agent_id: Optional[int], conversation_id: Optional[int],
+           order_id: Optional[int] = None, charge_id: Optional[int] = None,
+           status: ResolutionStatus = ResolutionStatus.GRANTED,
+           details: Optional[Dict[str, Any]] = None) -> Resolution:
+    """Add the :class:`Resolution` row every change of money or goods needs."""
+    if not reason or not reason.strip():
+        raise InvalidInput("Every resolution needs a reason.")
+    row = Resolution(customer_id=customer_id, order_id=order_id, charge_id=charge_id, kind=kind,
+                     status=status, amount=Decimal(str(amount)).quantize(CENT), granted_by=actor,
+                     agent_id=agent_id if actor == Actor.AGENT else None,
+                     conversation_id=conversation_id, reason=reason.strip(), details=details or {})
+    session.add(row)
+    session.flush()
+    return row
+
+
+def resolution_dict(row: Resolution, order_number: Optional[str] = None) -> Dict[str, Any]:
+    """JSON-ready view of a resolution."""
+    return {"id": row.id, "kind": row.kind.value, "status": row.status.value, "amount": money(row.amount),
+            "currency": row.currency, "granted_by": row.granted_by.value, "agent_id": row.agent_id,
+            "order": order_number, "charge_id": row.charge_id, "reason": row.reason,
+            "details": dict(row.details or {})}
+
+
+def grant_credit(session: Session, order_number: str, *, actor: Actor = Actor.BOT,
+                 agent_id: Optional[int] = None, conversation_id: Optional[int] = None,
+                 amount: Any = None, reason: Optional[str] = None,
+                 policy: Optional[ResolutionPolicy] = None) -> Dict[str, Any]:
+    """Credit the customer's account for an order.
+
+    The bot credits exactly the shipping paid on a late express/overnight delivery; an
+    agent credits ``amount`` (with a ``reason``) within their budget.
+    """
+    policy = policy or default_policy()
+    order = get_order(session, order_number)
+    late = days_late(order)
+    if actor == Actor.BOT:
+        method = order.shipping_method.value
+        if late < policy.credit_min_days_late:
+            raise NotAllowed(f"order #{order.number} is not past its promised date")
+        if method not in policy.credit_methods or Decimal(str(order.shipping_paid)) <= 0:
+            raise NotAllowed(f"order #{order.number} shipped {method} with no shipping fee to credit")
+        amount = order.shipping_paid
+        reason = reason or (f"{method} shipping paid (${money(amount)}) and the delivery is "
+                            f"{late} day(s) late: shipping credited")
+    elif amount is None or Decimal(str(amount)) <= 0:
+        raise InvalidInput("An agent credit needs a positive amount.")
+    _enforce(check_grant(session, kind=ResolutionKind.CREDIT, customer_id=order.customer_id,
+                         amount=amount, order_id=order.id, actor=actor, agent_id=agent_id, policy=policy))
+    row = record(session, kind=ResolutionKind.CREDIT, customer_id=order.customer_id, amount=amount,
+                 reason=reason or "", actor=actor, agent_id=agent_id, conversation_id=conversation_id,
+                 order_id=order.id, details={"days_late": late})
+    return resolution_dict(row, order.number)
+
+
+def next_order_number(session: Session) -> str:
+    """One past the highest numeric order number."""
+    numbers = session.execute(select(Order.number)).scalars()
+    return str(max((int(n) for n in numbers if n.isdigit()), default=1000) + 1)
+
+
+def grant_replacement(session: Session, order_number: str, *, skus: Optional[Sequence[str]] = None,
+                      actor: Actor = Actor.BOT, agent_id: Optional[int] = None,
+                      conversation_id: Optional[int] = None, reason: Optional[str] = None,
+                      return_label: bool = False,
+                      policy: Optional[ResolutionPolicy] = None) -> Dict[str, Any]:
+    """Ship the damaged or wrong items again as a new order; no return is required.
+
+    Args:
+        skus: items to replace; default: every item recorded damaged or wrong.
+        return_label: also issue a prepaid label for a wrong item (optional for the customer).
+    """
+    policy = policy or default_policy()
+    order = get_order(session, order_number)
+    if order.status != OrderStatus.DELIVERED:
+        raise NotAllowed(f"order #{order.number} has not been delivered yet", needs_human=False)
+    items = [i for i in order.items
+             if (i.sku in skus if skus else i.condition in (ItemCondition.DAMAGED, ItemCondition.WRONG))]
+    if not items:
+        raise NotAllowed(f"no damaged or wrong item is on record for order #{order.number}",
+                         needs_human=True)
+    value = sum((Decimal(str(i.unit_price)) * i.quantity for i in items), Decimal(0))
+    _enforce(check_grant(session, kind=ResolutionKind.REPLACEMENT, customer_id=order.customer_id,
+                         amount=value, order_id=order.id, actor=actor, agent_id=agent_id, policy=policy))
+    replacement = Order(
+        number=next_order_number(session), customer_id=order.customer_id, status=OrderStatus.PROCESSING,
+        shipping_method=order.shipping_method, shipping_paid=0, shipping_address=order.shipping_address,
+        promised_date=today() + dt.timedelta(days=3), carrier=order.carrier, subtotal=value, total=0,
+        currency=order.currency, is_gift=order.is_gift, gift_occasion=order.gift_occasion,
+        items=[OrderItem(sku=i.sku, name=i.name, quantity=i.quantity, unit_price=i.unit_price)
+               for i in items],
+    )
+    session.add(replacement)
+    session.flush()
+    names = ", ".join(i.name for i in items)
+    details: Dict[str, Any] = {"replacement_order": replacement.number, "return_required": False,
+                               "items": [{"sku": i.sku, "name": i.name, "quantity": i.quantity,
+                                          "condition": i.condition.value} for i in items]}
+    if return_label:
+        details["return_label"] = f"/returns/{order.number}/label"
+    first = items[0]
+    what = (f"{first.received_instead or 'a different item'} arrived instead of {names}"
+            if first.condition == ItemCondition.WRONG else f"{names} arrived damaged")
+    row = record(session, kind=ResolutionKind.REPLACEMENT, customer_id=order.customer_id, amount=value,
+                 reason=reason or f"{what}: replaced without a return",
+                 actor=actor, agent_id=agent_id, conversation_id=conversation_id, order_id=order.id,
+                 details=details)
+    return resolution_dict(row, order.number)
+
+
+def duplicate_of(session: Session, charge: Charge, window_hours: int) -> Optional[Charge]:
+    """The earlier charge ``charge`` exactly repeats (same amount and description), if any."""
+    stmt = select(Charge).where(
+        Charge.customer_id == charge.customer_id, Charge.id < charge.id,
+        Charge.amount == charge.amount, Charge.description == charge.description,
+        Charge.status == ChargeStatus.SUCCEEDED, Charge.created_at <= charge.created_at,
+        Charge.created_at >= charge.created_at - dt.timedelta(hours=window_hours),
+    ).order_by(Charge.created_at)
+    return session.execute(stmt).scalars().first()
+
+
+def refundable_duplicates(session: Session, customer_id: int,
+                          policy: Optional[ResolutionPolicy] = None) -> List[Dict[str, Any]]:
+    """The customer's charges that exactly repeat an earlier one and are not refunded."""
+    policy = policy or default_policy()
+    charges = session.execute(select(Charge).where(
+        Charge.customer_id == customer_id, Charge.status == ChargeStatus.SUCCEEDED,
+    ).order_by(Charge.created_at.desc())).scalars()
+    found = []
+    for charge in charges:
+        original = duplicate_of(session, charge, policy.duplicate_window_hours)
+        if original is not None and original.id not in {f["id"] for f in found}:
+            found.append({"id": charge.id, "amount": money(charge.amount), "description": charge.description,
+                          "created_at": charge.created_at.isoformat(), "duplicate_of": original.id,
+                          "original_created_at": original.created_at.isoformat()})
+    return found
+
+
+def refund_charge(session: Session, charge_id: int, *, actor: Actor = Actor.BOT,
+                  agent_id: Optional[int] = None, conversation_id: Optional[int] = None,
+                  reason: Optional[str] = None,
+                  policy: Optional[ResolutionPolicy] = None) -> Dict[str, Any]:
+    """Refund a charge and mark it refunded. The bot refunds only exact duplicates."""
+    policy = policy or default_policy()
+    charge = session.get(Charge, charge_id)
+    if charge is None:
+        raise NotFound(f"There is no charge {charge_id}.")
+    if charge.status == ChargeStatus.REFUNDED:
+        raise NotAllowed("this charge has already been refunded")
+    if charge.status == ChargeStatus.DISPUTED:
+        raise NotAllowed("this charge is disputed with the bank", needs_human=True)
+    original = duplicate_of(session, charge, policy.duplicate_window_hours)
+    if actor == Actor.BOT and original is None:
+        raise NotAllowed("this charge does not exactly repeat an earlier one", needs_human=True)
+    _enforce(check_grant(session, kind=ResolutionKind.REFUND, customer_id=charge.customer_id,
+                         amount=charge.amount, order_id=charge.order_id, actor=actor,
+                         agent_id=agent_id, policy=policy))
+    charge.status = ChargeStatus.REFUNDED
+    default_reason = (f"duplicate of the {original.created_at:%b %d} charge for {charge.description}"
+                      if original is not None else "")
+    row = record(session, kind=ResolutionKind.REFUND, customer_id=charge.customer_id, amount=charge.amount,
+                 reason=reason or default_reason, actor=actor, agent_id=agent_id,
+                 conversation_id=conversation_id, order_id=charge.order_id, charge_id=charge.id,
+                 details={"duplicate_of": original.id if original is not None else None})
+    return resolution_dict(row)
