@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import warnings
 from contextlib import contextmanager
 from typing import Iterator
 
@@ -26,6 +27,7 @@ def make_engine(settings: Settings) -> Engine:
     url = settings.sync_database_url
     if url.startswith("sqlite"):
         _ensure_sqlite_dir(url)
+        _quiet_sqlite_decimal_warning()
         engine = create_engine(url, future=True, connect_args={"check_same_thread": False, "timeout": 30})
         event.listen(engine, "connect", _sqlite_pragmas)
         return engine
@@ -37,6 +39,7 @@ def make_async_engine(settings: Settings) -> AsyncEngine:
     url = settings.async_database_url
     if url.startswith("sqlite"):
         _ensure_sqlite_dir(url)
+        _quiet_sqlite_decimal_warning()
         engine = create_async_engine(url, future=True, connect_args={"timeout": 30})
         event.listen(engine.sync_engine, "connect", _sqlite_pragmas)
         return engine
@@ -65,6 +68,11 @@ def transaction(factory: sessionmaker) -> Iterator[Session]:
         raise
     finally:
         session.close()
+
+
+def _quiet_sqlite_decimal_warning() -> None:
+    """SQLite keeps Numeric(10, 2) as REAL; cents round-trip exactly, so the warning is noise."""
+    warnings.filterwarnings("ignore", message=r"Dialect sqlite\+\w+ does \*not\* support Decimal")
 
 
 def _ensure_sqlite_dir(url: str) -> None:
