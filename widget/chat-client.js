@@ -1,0 +1,318 @@
+/**
+ * The customer side of the handoff service's Socket.IO protocol (docs/protocol.md).
+ *
+ * It is Rasa's socketio channel protocol plus extensions: a `session_request` carrying
+ * the identity token and the last sequence number seen (the server replays what came
+ * after), `client_msg_id` on every customer message so that a retry after a lost
+ * connection is stored once, acks, typing, handoff status, CSAT and follow-up.
+ *
+ * The client only translates wire events into calls on a listener object; it holds no
+ * DOM. Messages the customer sends while offline wait in an outbox (kept in
+ * localStorage with the session) and are re-sent with the same `client_msg_id`.
+ */
+
+import { randomId } from "./dom.js";
+
+/** Wire event names, in one place. */
+export const EVENTS = Object.freeze({
+  SESSION_REQUEST: "session_request",
+  SESSION_CONFIRM: "session_confirm",
+  SESSION_REJECTED: "session_rejected",
+  TRANSCRIPT: "transcript",
+  USER_UTTERED: "user_uttered",
+  BOT_UTTERED: "bot_uttered",
+  HANDOFF_STATUS: "handoff_status",
+  TYPING: "typing",
+  CSAT: "csat",
+  FOLLOW_UP: "follow_up",
+  CONTINUE_WITH_BOT: "continue_with_bot",
+});
+
+const ACK_TIMEOUT_MS = 8000;
+
+/**
+ * @typedef {object} ChatListener
+ * @property {(state: "connecting"|"online"|"offline") => void} onConnection
+ * @property {(message: object) => void} onMessage a normalised message (see `normalise`)
+ * @property {(status: object) => void} onHandoffStatus
+ * @property {(typing: {typing: boolean, sender: string, name?: string}) => void} onTyping
+ * @property {(error: {message: string}) => void} onError
+ */
+
+export class ChatClient {
+  /**
+   * @param {object} options
+   * @param {Function} options.io the Socket.IO client factory (`window.io`)
+   * @param {string} options.server origin of the handoff service
+   * @param {string} options.storageKey localStorage key for this visitor's session
+   * @param {string|null} options.identityToken signed demo-customer token, or null
+   * @param {ChatListener} options.listener
+   */
+  constructor({ io, server, storageKey, identityToken, listener }) {
+    this.io = io;
+    this.server = server;
+    this.storageKey = storageKey;
+    this.identityToken = identityToken || null;
+    this.listener = listener;
+    this.socket = null;
+    this.confirmed = false;
+    this.lastSeq = 0;
+    this.state = this._load();
+  }
+
+  /** The session id kept in localStorage (given by the server; null before the first chat). */
+  get sessionId() {
+    return this.state.sessionId;
+  }
+
+  /** Messages not yet acknowledged by the server (restored after a reload). */
+  get outbox() {
+    return this.state.outbox;
+  }
+
+  connect() {
+    this.listener.onConnection("connecting");
+    this.socket = this.io(this.server, {
+      path: "/socket.io",
+      transports: ["websocket", "polling"],
+      reconnectionDelay: 500,
+      reconnectionDelayMax: 4000,
+    });
+    const socket = this.socket;
+    socket.on("connect", () => this._requestSession());
+    socket.on("disconnect", () => {
+      this.confirmed = false;
+      this.listener.onConnection("offline");
+    });
+    socket.on("connect_error", () => this.listener.onConnection("offline"));
+    socket.io.on("reconnect_attempt", () => this.listener.onConnection("connecting"));
+    socket.on(EVENTS.SESSION_REJECTED, (data) => {
+      this.lastSeq = 0;
+      this.listener.onRejected({ message: errorText(data) });
+    });
+    socket.on(EVENTS.SESSION_CONFIRM, (data) => this._confirmed(data));
+    socket.on(EVENTS.TRANSCRIPT, (data) => {
+      const messages = data && Array.isArray(data.messages) ? data.messages : [];
+      for (const message of messages) this._received(message, "bot");
+    });
+    socket.on(EVENTS.BOT_UTTERED, (data) => this._received(data, "bot"));
+    socket.on(EVENTS.HANDOFF_STATUS, (data) => this.listener.onHandoffStatus(data || {}));
+    socket.on(EVENTS.TYPING, (data) => this.listener.onTyping(normaliseTyping(data)));
+  }
+
+  disconnect() {
+    if (this.socket) {
+      this.socket.removeAllListeners();
+      this.socket.io.removeAllListeners();
+      this.socket.disconnect();
+      this.socket = null;
+    }
+  }
+
+  /** Forget this session: the next `connect()` starts a new conversation. */
+  resetSession() {
+    this.state = { sessionId: null, outbox: [] };
+    this.lastSeq = 0;
+    this._save();
+  }
+
+  /**
+   * Send a customer message (text typed, or a quick reply's payload with its title).
+   * @returns {object} the pending message, to show at once.
+   */
+  send(text, { payload = null } = {}) {
+    const item = { clientMsgId: randomId(), text, payload, at: new Date().toISOString() };
+    this.state.outbox.push(item);
+    this._save();
+    this._flushOne(item);
+    return { ...pendingMessage(item) };
+  }
+
+  /** Tell the service whether the customer is typing (rate limited by the caller). */
+  typing(isTyping) {
+    if (this.confirmed) this.socket.emit(EVENTS.TYPING, { typing: isTyping });
+  }
+
+  /** Rate the conversation (1..5). Resolves with the server's ack. */
+  rate(rating) {
+    return this._request(EVENTS.CSAT, { score: rating });
+  }
+
+  /** Ask for a follow-up e-mail when no agent is online. */
+  followUp(email) {
+    return this._request(EVENTS.FOLLOW_UP, { email });
+  }
+
+  /** Decline to wait: the assistant takes the conversation back. */
+  continueWithBot() {
+    return this._request(EVENTS.CONTINUE_WITH_BOT, {});
+  }
+
+  _requestSession() {
+    const request = { session_id: this.sessionId, last_seq: this.lastSeq };
+    if (this.identityToken) request.customData = { identity_token: this.identityToken };
+    this.socket.emit(EVENTS.SESSION_REQUEST, request);
+  }
+
+  _confirmed(data) {
+    const sessionId = typeof data === "string" ? data : data && data.session_id;
+    if (sessionId && sessionId !== this.sessionId) {
+      this.state.sessionId = sessionId;
+      this._save();
+    }
+    this.confirmed = true;
+    this.listener.onConnection("online");
+    for (const item of [...this.state.outbox]) this._flushOne(item);
+  }
+
+  _received(data, fallbackSender) {
+    const message = normalise(data, fallbackSender);
+    if (Number.isInteger(message.seq)) this.lastSeq = Math.max(this.lastSeq, message.seq);
+    if (message.clientMsgId) this._acknowledged(message.clientMsgId);
+    this.listener.onMessage(message);
+  }
+
+  _flushOne(item) {
+    if (!this.confirmed || item.inFlight) return;
+    item.inFlight = true;
+    const customData = { client_msg_id: item.clientMsgId };
+    if (item.payload) customData.title = item.text;
+    if (this.identityToken) customData.identity_token = this.identityToken;
+    const wire = { message: item.payload || item.text, session_id: this.sessionId, customData };
+    const socket = this.socket;
+    socket.timeout(ACK_TIMEOUT_MS).emit(EVENTS.USER_UTTERED, wire, (err, ack) => {
+      item.inFlight = false;
+      if (err) {
+        // No ack: not committed (or lost). Retry with the same client_msg_id while connected.
+        if (this.socket === socket && this.confirmed) this._flushOne(item);
+        return;
+      }
+      if (ack && ack.ok === false) {
+        this._drop(item.clientMsgId);
+        this.listener.onError({ message: errorText(ack), clientMsgId: item.clientMsgId, text: item.text });
+        return;
+      }
+      this._acknowledged(item.clientMsgId);
+      const seq = ack && Number.isInteger(ack.seq) ? ack.seq : null;
+      if (seq !== null) {
+        this.lastSeq = Math.max(this.lastSeq, seq);
+        this.listener.onMessage({ ...pendingMessage(item), seq, pending: false });
+      }
+    });
+  }
+
+  _acknowledged(clientMsgId) {
+    this._drop(clientMsgId);
+  }
+
+  _drop(clientMsgId) {
+    const before = this.state.outbox.length;
+    this.state.outbox = this.state.outbox.filter((item) => item.clientMsgId !== clientMsgId);
+    if (this.state.outbox.length !== before) this._save();
+  }
+
+  _request(event, body) {
+    return new Promise((resolve) => {
+      if (!this.socket || !this.confirmed) {
+        resolve({ ok: false, message: "We're offline right now. Please try again in a moment." });
+        return;
+      }
+      this.socket.timeout(ACK_TIMEOUT_MS).emit(event, body, (err, ack) => {
+        if (err) resolve({ ok: false, message: "No answer from the server. Please try again." });
+        else if (ack && ack.ok === false) resolve({ ok: false, message: errorText(ack) });
+        else resolve(ack && typeof ack === "object" ? ack : { ok: true });
+      });
+    });
+  }
+
+  _load() {
+    try {
+      const stored = JSON.parse(localStorage.getItem(this.storageKey) || "null");
+      if (stored && typeof stored === "object") {
+        const outbox = Array.isArray(stored.outbox) ? stored.outbox : [];
+        const sessionId = typeof stored.sessionId === "string" ? stored.sessionId : null;
+        return { sessionId, outbox: outbox.map(({ inFlight, ...item }) => item) };
+      }
+    } catch {
+      /* unreadable storage: start afresh */
+    }
+    const state = { sessionId: null, outbox: [] };
+    try {
+      localStorage.setItem(this.storageKey, JSON.stringify(state));
+    } catch {
+      /* private mode: the session lives as long as the page */
+    }
+    return state;
+  }
+
+  _save() {
+    try {
+      const outbox = this.state.outbox.map(({ inFlight, ...item }) => item);
+      localStorage.setItem(this.storageKey, JSON.stringify({ sessionId: this.state.sessionId, outbox }));
+    } catch {
+      /* storage full or disabled: keep going in memory */
+    }
+  }
+}
+
+function pendingMessage(item) {
+  return {
+    seq: null,
+    clientMsgId: item.clientMsgId,
+    sender: "customer",
+    text: item.text,
+    at: item.at,
+    pending: true,
+  };
+}
+
+/**
+ * Turn a wire message into the view's shape.
+ * @returns {{seq: ?number, sender: string, text: string, agentName: ?string,
+ *   buttons: Array<{title: string, payload: string}>, clientMsgId: ?string, at: ?string}}
+ */
+export function normalise(data, fallbackSender = "bot") {
+  const body = data && typeof data === "object" ? data : { text: String(data ?? "") };
+  const meta = body.metadata && typeof body.metadata === "object" ? body.metadata : {};
+  const seqValue = body.seq ?? meta.seq;
+  const rawButtons = asList(body.quick_replies).length ? body.quick_replies : asList(body.buttons);
+  const buttons = rawButtons
+    .filter((b) => b && typeof b === "object")
+    .map((b) => ({ title: String(b.title ?? b.payload ?? ""), payload: String(b.payload ?? b.title ?? "") }));
+  let text = body.text ?? body.message ?? "";
+  if (typeof text !== "string") text = String(text);
+  const sender = String(meta.sender || body.sender || fallbackSender);
+  return {
+    seq: Number.isInteger(seqValue) ? seqValue : null,
+    sender: sender === "user" ? "customer" : sender,
+    text: sender === "customer" && body.customData && body.customData.title ? body.customData.title : text,
+    agentName: meta.agent_name || body.agent_name || null,
+    buttons,
+    clientMsgId: body.client_msg_id || meta.client_msg_id || null,
+    at: body.created_at || meta.created_at || body.at || null,
+    pending: false,
+  };
+}
+
+function asList(value) {
+  return Array.isArray(value) ? value : [];
+}
+
+function normaliseTyping(data) {
+  const body = data && typeof data === "object" ? data : {};
+  return {
+    typing: body.typing !== false,
+    sender: String(body.sender || "bot"),
+    name: body.agent_name || body.name || null,
+  };
+}
+
+/** The human-readable message of an error ack / event (`{error: {code, message}}`). */
+export function errorText(data) {
+  const fallback = "Something went wrong. Please try again.";
+  if (!data) return fallback;
+  if (typeof data === "string") return data;
+  const error = data.error && typeof data.error === "object" ? data.error : data;
+  if (typeof error === "string") return error;
+  return String(error.message || data.message || fallback);
+}

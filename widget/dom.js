@@ -1,0 +1,82 @@
+/**
+ * Tiny DOM helpers shared by the widget and the console.
+ *
+ * Every piece of data reaches the page through `textContent` or an attribute: there is
+ * no `innerHTML` anywhere, so `<script>` or `[x](javascript:...)` typed by anyone shows
+ * literally.
+ */
+
+/**
+ * Create an element.
+ * @param {string} tag
+ * @param {Object<string, any>} [props] attributes; `class`, `text`, `dataset` and `on*`
+ *   (event listeners) are handled specially; `false`/`null` values are skipped.
+ * @param {...(Node|string|null|undefined|false)} children strings become text nodes.
+ * @returns {HTMLElement}
+ */
+export function el(tag, props = {}, ...children) {
+  const node = document.createElement(tag);
+  for (const [key, value] of Object.entries(props)) {
+    if (value === null || value === undefined || value === false) continue;
+    if (key === "class") node.className = value;
+    else if (key === "text") node.textContent = String(value);
+    else if (key === "dataset") Object.assign(node.dataset, value);
+    else if (key.startsWith("on") && typeof value === "function") {
+      node.addEventListener(key.slice(2).toLowerCase(), value);
+    } else if (value === true) node.setAttribute(key, "");
+    else node.setAttribute(key, String(value));
+  }
+  append(node, ...children);
+  return node;
+}
+
+/** Append children (strings become text nodes, falsy values are skipped). */
+export function append(parent, ...children) {
+  for (const child of children.flat()) {
+    if (child === null || child === undefined || child === false) continue;
+    parent.append(typeof child === "string" ? document.createTextNode(child) : child);
+  }
+  return parent;
+}
+
+/** Remove every child of `node`. */
+export function clear(node) {
+  while (node.firstChild) node.removeChild(node.firstChild);
+  return node;
+}
+
+/** A random id for idempotent retries (`client_msg_id`). */
+export function randomId() {
+  if (globalThis.crypto && crypto.randomUUID) return crypto.randomUUID();
+  return `${Date.now().toString(36)}-${Math.random().toString(36).slice(2, 12)}`;
+}
+
+/** "09:41" in the visitor's locale. */
+export function clockTime(value) {
+  const date = value ? new Date(value) : new Date();
+  if (Number.isNaN(date.getTime())) return "";
+  return date.toLocaleTimeString([], { hour: "2-digit", minute: "2-digit" });
+}
+
+/** "42 s", "3 min", "1 h 5 min" since `since` (Date, ISO string or ms). */
+export function elapsed(since, now = Date.now()) {
+  const start = since instanceof Date ? since.getTime() : new Date(since).getTime();
+  if (Number.isNaN(start)) return "";
+  const seconds = Math.max(0, Math.round((now - start) / 1000));
+  if (seconds < 60) return `${seconds} s`;
+  const minutes = Math.floor(seconds / 60);
+  if (minutes < 60) return `${minutes} min`;
+  return `${Math.floor(minutes / 60)} h ${minutes % 60} min`;
+}
+
+/** "$24.99" for a number or numeric string; "" for nothing. */
+export function money(amount, currency = "USD") {
+  if (amount === null || amount === undefined || amount === "") return "";
+  const value = Number(amount);
+  if (Number.isNaN(value)) return String(amount);
+  try {
+    return new Intl.NumberFormat("en-US", { style: "currency", currency }).format(value);
+  } catch {
+    return `${value.toFixed(2)} ${currency}`;
+  }
+}

@@ -1,0 +1,97 @@
+/**
+ * The widget's two small forms: the follow-up offer (no agent online) and CSAT stars.
+ */
+
+import { el } from "./dom.js";
+
+let formCount = 0;
+
+/**
+ * Follow-up e-mail form with a "continue with the assistant" alternative.
+ * @param {{onSubmit: (email: string) => Promise<object>, onContinue: () => Promise<object>}} handlers
+ */
+export function followUpForm({ onSubmit, onContinue }) {
+  formCount += 1;
+  const inputId = `sw-follow-email-${formCount}`;
+  const input = el("input", {
+    id: inputId, type: "email", name: "email", required: true, autocomplete: "email",
+    placeholder: "you@example.com", maxlength: 254,
+  });
+  const feedback = el("p", { class: "sw-form-feedback", role: "alert" });
+  const submit = el("button", { type: "submit", class: "sw-button sw-button-primary", text: "E-mail me" });
+  const stay = el("button", { type: "button", class: "sw-button", text: "Continue with the assistant" });
+  const form = el(
+    "form",
+    { class: "sw-followup", "aria-label": "Follow-up by e-mail", novalidate: true },
+    el("label", { for: inputId, text: "Your e-mail for our reply" }),
+    el("div", { class: "sw-followup-row" }, input, submit),
+    stay,
+    feedback,
+  );
+  form.addEventListener("submit", async (event) => {
+    event.preventDefault();
+    const email = input.value.trim();
+    if (!/^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(email)) {
+      feedback.textContent = "That e-mail doesn't look complete — could you check it?";
+      input.setAttribute("aria-invalid", "true");
+      input.focus();
+      return;
+    }
+    input.removeAttribute("aria-invalid");
+    submit.disabled = true;
+    const ack = await onSubmit(email);
+    submit.disabled = false;
+    if (ack.ok === false) feedback.textContent = ack.message || "We couldn't save that. Please try again.";
+    else {
+      form.replaceChildren(el("p", { class: "sw-form-done", text: `Thanks — we'll reply to ${email}.` }));
+    }
+  });
+  stay.addEventListener("click", async () => {
+    stay.disabled = true;
+    const ack = await onContinue();
+    stay.disabled = false;
+    if (ack.ok === false) feedback.textContent = ack.message || "That didn't work. Please try again.";
+  });
+  return form;
+}
+
+/**
+ * Five stars (radio buttons, so arrow keys work) and a send button.
+ * @param {{onRate: (rating: number) => Promise<object>}} handlers
+ */
+export function ratingForm({ onRate }) {
+  formCount += 1;
+  const name = `sw-rating-${formCount}`;
+  const stars = [1, 2, 3, 4, 5].map((value) => {
+    const id = `${name}-${value}`;
+    return el(
+      "span",
+      { class: "sw-star" },
+      el("input", { type: "radio", name, id, value, class: "sw-visually-hidden" }),
+      el("label", { for: id, title: `${value} of 5`, "aria-label": `${value} star${value === 1 ? "" : "s"}` }, "★"),
+    );
+  });
+  const feedback = el("p", { class: "sw-form-feedback", role: "alert" });
+  const submit = el("button", { type: "submit", class: "sw-button sw-button-primary", text: "Send rating" });
+  const form = el(
+    "form",
+    { class: "sw-rating", "aria-label": "Rate this conversation" },
+    el("fieldset", {}, el("legend", { text: "How did we do?" }), el("div", { class: "sw-stars" }, stars)),
+    submit,
+    feedback,
+  );
+  form.addEventListener("submit", async (event) => {
+    event.preventDefault();
+    const checked = form.querySelector("input[type=radio]:checked");
+    if (!checked) {
+      feedback.textContent = "Pick one to five stars first.";
+      return;
+    }
+    submit.disabled = true;
+    const ack = await onRate(Number(checked.value));
+    submit.disabled = false;
+    if (ack.ok === false) feedback.textContent = ack.message || "We couldn't save your rating. Please try again.";
+    else form.replaceChildren(el("p", { class: "sw-form-done", text: "Thank you for telling us." }));
+  });
+  return form;
+}

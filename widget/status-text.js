@@ -1,0 +1,65 @@
+/**
+ * Handoff status in plain words, as the customer should read it.
+ *
+ * Honest about what happens next and how long it takes (the design brief), and never
+ * cheerful about a problem.
+ */
+
+/**
+ * @param {object} status a `handoff_status` payload: `status` (bot|queued|assigned|
+ *   resolved), and optionally `position`, `estimated_wait_s`, `agent_name`,
+ *   `agents_online`, `options` (["follow_up", "continue_with_bot"] when no one is online).
+ * @returns {{tone: string, text: string, offerFollowUp: boolean, askRating: boolean}}
+ */
+export function describeStatus(status) {
+  const name = status.agent_name ? String(status.agent_name) : null;
+  switch (status.status) {
+    case "queued": {
+      if (noOneOnline(status)) {
+        return {
+          tone: "warning",
+          text:
+            "No one is online right now. Leave your e-mail and we'll follow up with you, " +
+            "with this conversation attached, or continue with the assistant.",
+          offerFollowUp: true,
+          askRating: false,
+        };
+      }
+      const parts = [];
+      const position = Number(status.position);
+      if (position === 1) parts.push("You're next in the queue");
+      else if (position > 1) parts.push(`You're number ${position} in the queue`);
+      else parts.push("We're connecting you with someone from our team");
+      const eta = status.estimated_wait_s > 0 ? Math.ceil(Number(status.estimated_wait_s) / 60) : 0;
+      if (eta > 0) parts.push(`about ${eta} minute${eta === 1 ? "" : "s"}`);
+      return {
+        tone: "waiting",
+        text: `${parts.join(" — ")}. They'll see everything you've told us, so you won't need to repeat yourself.`,
+        offerFollowUp: false,
+        askRating: false,
+      };
+    }
+    case "assigned":
+      return {
+        tone: "live",
+        text: `${name || "Someone"} from our team has joined.`,
+        offerFollowUp: false,
+        askRating: false,
+      };
+    case "resolved":
+      return {
+        tone: "done",
+        text: name ? `${name} marked this conversation as resolved.` : "This conversation is resolved.",
+        offerFollowUp: false,
+        askRating: status.csat_requested !== false,
+      };
+    case "bot":
+    default:
+      return { tone: "bot", text: "", offerFollowUp: false, askRating: false };
+  }
+}
+
+function noOneOnline(status) {
+  const options = Array.isArray(status.options) ? status.options : [];
+  return options.includes("follow_up") || status.agents_online === 0;
+}
