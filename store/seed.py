@@ -144,7 +144,7 @@ class _Shop:
         self.s.flush()
         for month in range(months + 1):
             at = start + month * 30 * DAY
-            text = f"{plan} plan, monthly subscription"
+            text = f"{plan} plan (monthly)"
             self.s.add(Charge(customer=customer, subscription_id=sub.id, amount=sub.price, description=text, created_at=at))
             self.s.add(Invoice(number=f"INV-{customer.email.split('@')[0].upper()}-{month + 1:02d}", customer=customer,
                                subscription_id=sub.id, amount=sub.price, issued_at=at,
