@@ -12,7 +12,7 @@ import datetime as dt
 import hashlib
 import secrets
 from decimal import Decimal
-from typing import Any, Dict, Optional
+from typing import Any, Callable, Dict, Optional, Tuple
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -23,6 +23,8 @@ from store.models import (
     Charge,
     ChargeStatus,
     Customer,
+    ItemCondition,
+    Order,
     OrderStatus,
     PasswordReset,
     Resolution,
@@ -30,7 +32,8 @@ from store.models import (
     ResolutionStatus,
 )
 from store.resolution_policy import ResolutionPolicy, default_policy
-from store.resolutions import get_order, money, record, resolution_dict
+from store.queries import resolution_dict
+from store.resolutions import days_late, get_order, money, record
 
 ADDRESS_MIN, ADDRESS_MAX = 10, 300
 RESET_TTL = dt.timedelta(hours=1)
@@ -62,7 +65,7 @@ def start_return(session: Session, order_number: str, *, reason: str = "customer
                  reason=reason, actor=actor, agent_id=agent_id, conversation_id=conversation_id,
                  order_id=order.id, status=ResolutionStatus.IN_PROGRESS,
                  details={"label": f"/returns/{order.number}/label", "refund_on_receipt": money(amount)})
-    return resolution_dict(row, order.number)
+    return resolution_dict(row)
 
 
 def cancel_order(session: Session, order_number: str, *, reason: str = "customer cancelled before dispatch",
@@ -81,7 +84,7 @@ def cancel_order(session: Session, order_number: str, *, reason: str = "customer
                  reason=reason, actor=actor, agent_id=agent_id, conversation_id=conversation_id,
                  order_id=order.id, status=ResolutionStatus.IN_PROGRESS,
                  details={"cancelled": True, "charges": [c.id for c in charges]})
-    return resolution_dict(row, order.number)
+    return resolution_dict(row)
 
 
 def change_shipping_address(session: Session, order_number: str, new_address: str) -> Dict[str, Any]:
@@ -125,3 +128,40 @@ def create_password_reset(session: Session, customer_id: int, *,
     session.flush()
     return {"link": f"/reset/{token}", "expires_at": (now + ttl).isoformat(), "unlocked": unlocked,
             "email": customer.email}
+
+
+def _has(order: Order, condition: ItemCondition) -> bool:
+    return any(item.condition == condition for item in order.items)
+
+
+_TOPICS: Dict[str, Tuple[Callable[[Order], bool], ...]] = {
+    "late": (lambda o: days_late(o) > 0 and o.delivered_at is None,
+             lambda o: o.status in (OrderStatus.DELAYED, OrderStatus.IN_TRANSIT, OrderStatus.SHIPPED)),
+    "damaged": (lambda o: o.status == OrderStatus.DELIVERED and _has(o, ItemCondition.DAMAGED),),
+    "wrong": (lambda o: o.status == OrderStatus.DELIVERED and _has(o, ItemCondition.WRONG),),
+    "return": (lambda o: o.status == OrderStatus.DELIVERED,),
+    "refund": (lambda o: o.status == OrderStatus.RETURNED, lambda o: o.status == OrderStatus.CANCELLED),
+    "not_shipped": (lambda o: o.status == OrderStatus.PROCESSING,),
+}
+INTENT_TOPICS = {
+    "delivery_late": "late", "order_status": "late", "item_damaged": "damaged", "wrong_item": "wrong",
+    "return_item": "return", "request_refund": "return", "refund_status": "refund",
+    "cancel_order": "not_shipped", "change_order": "not_shipped", "change_shipping_address": "not_shipped",
+}
+
+
+def order_for_topic(session: Session, customer_id: int, intent: Optional[str]) -> Optional[str]:
+    """The customer's order an intent is most likely about (newest first), if any.
+
+    A signed-in customer is never asked which order: the late one for ``delivery_late``,
+    the damaged one for ``item_damaged``, one still processing for ``cancel_order``...
+    and otherwise their most recent order.
+    """
+    customer = session.get(Customer, customer_id)
+    if customer is None or not customer.orders:
+        return None
+    for matches in _TOPICS.get(INTENT_TOPICS.get(intent or "", ""), ()):
+        for order in customer.orders:
+            if matches(order):
+                return order.number
+    return customer.orders[0].number

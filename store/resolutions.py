@@ -33,6 +33,7 @@ from store.models import (
     ResolutionKind,
     ResolutionStatus,
 )
+from store.queries import days_late, resolution_dict
 from store.resolution_policy import ResolutionPolicy, default_policy, load_policy  # noqa: F401
 
 CENT = Decimal("0.01")
@@ -55,14 +56,6 @@ def money(value: Any) -> str:
 
 def today() -> dt.date:
     return dt.datetime.utcnow().date()
-
-
-def days_late(order: Order, on: Optional[dt.date] = None) -> int:
-    """Days past the promised date (until delivery, or until ``on`` if not delivered)."""
-    if order.promised_date is None or order.status == OrderStatus.CANCELLED:
-        return 0
-    end = order.delivered_at.date() if order.delivered_at else (on or today())
-    return max(0, (end - order.promised_date).days)
 
 
 def get_order(session: Session, order_number: str) -> Order:
@@ -162,14 +155,6 @@ def record(session: Session, *, kind: ResolutionKind, customer_id: int, amount: 
     return row
 
 
-def resolution_dict(row: Resolution, order_number: Optional[str] = None) -> Dict[str, Any]:
-    """JSON-ready view of a resolution."""
-    return {"id": row.id, "kind": row.kind.value, "status": row.status.value, "amount": money(row.amount),
-            "currency": row.currency, "granted_by": row.granted_by.value, "agent_id": row.agent_id,
-            "order": order_number, "charge_id": row.charge_id, "reason": row.reason,
-            "details": dict(row.details or {})}
-
-
 def grant_credit(session: Session, order_number: str, *, actor: Actor = Actor.BOT,
                  agent_id: Optional[int] = None, conversation_id: Optional[int] = None,
                  amount: Any = None, reason: Optional[str] = None,
@@ -198,7 +183,7 @@ def grant_credit(session: Session, order_number: str, *, actor: Actor = Actor.BO
     row = record(session, kind=ResolutionKind.CREDIT, customer_id=order.customer_id, amount=amount,
                  reason=reason or "", actor=actor, agent_id=agent_id, conversation_id=conversation_id,
                  order_id=order.id, details={"days_late": late})
-    return resolution_dict(row, order.number)
+    return resolution_dict(row)
 
 
 def next_order_number(session: Session) -> str:
@@ -253,7 +238,7 @@ def grant_replacement(session: Session, order_number: str, *, skus: Optional[Seq
                  reason=reason or f"{what}: replaced without a return",
                  actor=actor, agent_id=agent_id, conversation_id=conversation_id, order_id=order.id,
                  details=details)
-    return resolution_dict(row, order.number)
+    return resolution_dict(row)
 
 
 def duplicate_of(session: Session, charge: Charge, window_hours: int) -> Optional[Charge]:
@@ -265,23 +250,6 @@ def duplicate_of(session: Session, charge: Charge, window_hours: int) -> Optiona
         Charge.created_at >= charge.created_at - dt.timedelta(hours=window_hours),
     ).order_by(Charge.created_at)
     return session.execute(stmt).scalars().first()
-
-
-def refundable_duplicates(session: Session, customer_id: int,
-                          policy: Optional[ResolutionPolicy] = None) -> List[Dict[str, Any]]:
-    """The customer's charges that exactly repeat an earlier one and are not refunded."""
-    policy = policy or default_policy()
-    charges = session.execute(select(Charge).where(
-        Charge.customer_id == customer_id, Charge.status == ChargeStatus.SUCCEEDED,
-    ).order_by(Charge.created_at.desc())).scalars()
-    found = []
-    for charge in charges:
-        original = duplicate_of(session, charge, policy.duplicate_window_hours)
-        if original is not None and original.id not in {f["id"] for f in found}:
-            found.append({"id": charge.id, "amount": money(charge.amount), "description": charge.description,
-                          "created_at": charge.created_at.isoformat(), "duplicate_of": original.id,
-                          "original_created_at": original.created_at.isoformat()})
-    return found
 
 
 def refund_charge(session: Session, charge_id: int, *, actor: Actor = Actor.BOT,
