@@ -3,17 +3,19 @@
 Usage: ``python -m store.migrate [--url URL] [--no-seed]`` (default URL: ``DATABASE_URL``).
 
 Safe to run again and again: Alembic only applies missing revisions and the seed only
-runs while the ``customers`` table is empty. On PostgreSQL a session advisory lock makes
-two processes starting together take turns.
+runs while the ``customers`` table is empty. Two processes starting together take turns:
+through a session advisory lock on PostgreSQL, a ``<file>.migrate-lock`` lock file on SQLite.
 """
 
 from __future__ import annotations
 
 import argparse
 import dataclasses
+import fcntl
 import sys
+from contextlib import contextmanager
 from pathlib import Path
-from typing import Optional, Sequence
+from typing import Iterator, Optional, Sequence
 
 from alembic import command
 from alembic.config import Config
@@ -59,27 +61,39 @@ def migrate(settings: Settings, seed: bool = True, revision: str = "head") -> bo
     """
     engine = make_engine(settings)
     try:
-        with engine.connect() as conn:
-            postgres = conn.dialect.name == "postgresql"
-            if postgres:
-                conn.execute(text("SELECT pg_advisory_lock(:k)"), {"k": _PG_LOCK_KEY})
-                conn.commit()
-            try:
-                command.upgrade(alembic_config(connection=conn), revision)
-                conn.commit()
-                if not seed:
-                    return False
-                from store.seed import seed_if_empty  # the seed imports every model
+        with engine.connect() as conn, _exclusive(conn):
+            command.upgrade(alembic_config(connection=conn), revision)
+            conn.commit()
+            if not seed:
+                return False
+            from store.seed import seed_if_empty  # the seed imports every model
 
-                with Session(bind=conn, future=True) as session:
-                    return seed_if_empty(session, fast=settings.seed_fast)
-            finally:
-                if postgres:
-                    conn.rollback()
-                    conn.execute(text("SELECT pg_advisory_unlock(:k)"), {"k": _PG_LOCK_KEY})
-                    conn.commit()
+            with Session(bind=conn, future=True) as session:
+                return seed_if_empty(session, fast=settings.seed_fast)
     finally:
         engine.dispose()
+
+
+@contextmanager
+def _exclusive(conn: Connection) -> Iterator[None]:
+    """One migrating process at a time: an advisory lock (PostgreSQL) or a lock file (SQLite)."""
+    if conn.dialect.name == "postgresql":
+        conn.execute(text("SELECT pg_advisory_lock(:k)"), {"k": _PG_LOCK_KEY})
+        conn.commit()
+        try:
+            yield
+        finally:
+            conn.rollback()
+            conn.execute(text("SELECT pg_advisory_unlock(:k)"), {"k": _PG_LOCK_KEY})
+            conn.commit()
+        return
+    database = conn.engine.url.database
+    if conn.dialect.name != "sqlite" or not database or database == ":memory:":
+        yield
+        return
+    with open(f"{database}.migrate-lock", "a") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)  # released when the file closes
+        yield
 
 
 def downgrade(settings: Settings, revision: str = "base") -> None:

@@ -101,3 +101,19 @@ def test_alembic_config_finds_scripts_from_any_directory(tmp_path, monkeypatch):
     command.upgrade(cfg, "head")
     settings = dataclasses.replace(Settings(), database_url=f"sqlite:///{tmp_path / 'x.db'}")
     assert _tables(settings) == TABLES
+
+
+def test_two_processes_migrating_at_once_seed_once(tmp_path):
+    import os
+    import subprocess
+    import sys
+
+    url = f"sqlite:///{tmp_path / 'race.db'}"
+    env = {**os.environ, "SEED_FAST": "1", "PYTHONPATH": str(Path(__file__).resolve().parents[3])}
+    procs = [subprocess.Popen([sys.executable, "-m", "store.migrate", "--url", url], env=env,
+                              stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True) for _ in range(2)]
+    outputs = [p.communicate(timeout=120) for p in procs]
+    assert [p.returncode for p in procs] == [0, 0], outputs
+    assert sorted("demo data loaded" in out for out, _ in outputs) == [False, True]
+    settings = dataclasses.replace(Settings(), database_url=url, seed_fast=True)
+    assert _count(settings, Customer) == 12
