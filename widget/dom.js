@@ -51,16 +51,28 @@ export function randomId() {
   return `${Date.now().toString(36)}-${Math.random().toString(36).slice(2, 12)}`;
 }
 
+/**
+ * Milliseconds since the epoch for a Date, a number or an ISO string; a string without a
+ * zone is read as UTC (the server stores naive UTC). NaN when unreadable.
+ */
+export function parseTime(value) {
+  if (value instanceof Date) return value.getTime();
+  if (typeof value === "number") return value;
+  if (typeof value !== "string" || !value) return NaN;
+  const zoned = /(Z|[+-]\d\d:?\d\d)$/.test(value) || !value.includes("T") ? value : `${value}Z`;
+  return Date.parse(zoned);
+}
+
 /** "09:41" in the visitor's locale. */
 export function clockTime(value) {
-  const date = value ? new Date(value) : new Date();
+  const date = new Date(value ? parseTime(value) : Date.now());
   if (Number.isNaN(date.getTime())) return "";
   return date.toLocaleTimeString([], { hour: "2-digit", minute: "2-digit" });
 }
 
 /** "42 s", "3 min", "1 h 5 min" since `since` (Date, ISO string or ms). */
 export function elapsed(since, now = Date.now()) {
-  const start = since instanceof Date ? since.getTime() : new Date(since).getTime();
+  const start = parseTime(since);
   if (Number.isNaN(start)) return "";
   const seconds = Math.max(0, Math.round((now - start) / 1000));
   if (seconds < 60) return `${seconds} s`;

@@ -1,0 +1,130 @@
+/**
+ * What the agent can do with a claimed conversation: grant a resolution within their
+ * "Make it Right" budget (refund / replacement / credit; the server changes the store and
+ * leaves a system note), transfer, hand back to the bot, resolve with a disposition.
+ */
+
+import { clear, el, money } from "../widget/dom.js";
+
+const KIND_LABELS = { replacement: "Replacement", credit: "Credit", refund: "Refund" };
+const DISPOSITIONS = [
+  ["resolved", "Resolved"],
+  ["resolved_with_grant", "Resolved with a resolution"],
+  ["follow_up_needed", "Follow-up needed"],
+  ["no_response", "Customer stopped replying"],
+];
+
+/**
+ * @typedef {object} ConversationActions
+ * @property {(grant: object) => Promise<?string>} grant resolves to an error text or null
+ * @property {() => Promise<?string>} handBack
+ * @property {() => Promise<?string>} transfer back to the queue
+ * @property {(disposition: string) => Promise<?string>} resolve
+ */
+
+export class ActionsView {
+  /** @param {HTMLElement} root @param {ConversationActions} actions */
+  constructor(root, actions) {
+    this.root = root;
+    this.actions = actions;
+  }
+
+  /**
+   * @param {object} view the conversation view (`grantable`, `customer_context`, `status`)
+   * @param {object} agent the signed-in agent (`resolution_budget`)
+   */
+  render(view, agent) {
+    clear(this.root);
+    const budget = Number(agent && agent.resolution_budget) || 0;
+    const orders = ((view.customer_context && view.customer_context.orders) || []).map((o) => o.number);
+    const grantable = view.grantable || [];
+    this.root.append(this._grantForm(budget, orders, grantable), this._flowControls());
+  }
+
+  _grantForm(budget, orders, grantable) {
+    const kind = el("select", { id: "grant-kind", name: "kind" },
+      Object.entries(KIND_LABELS).map(([value, label]) => el("option", { value, text: label })));
+    const order = el("select", { id: "grant-order", name: "order_number" },
+      orders.length ? orders.map((number) => el("option", { value: number, text: `#${number}` }))
+        : [el("option", { value: "", text: "No orders" })]);
+    const amount = el("input", { id: "grant-amount", name: "amount", type: "number", min: "0.01", step: "0.01", max: budget || null, inputmode: "decimal" });
+    const reason = el("input", { id: "grant-reason", name: "reason", type: "text", maxlength: 300, required: true,
+      placeholder: "e.g. gift arrived damaged" });
+    const feedback = el("p", { class: "form-feedback", role: "alert" });
+    const submit = el("button", { type: "submit", class: "btn btn-primary", text: "Grant" });
+    const amountRow = el("div", { class: "field" }, el("label", { for: "grant-amount", text: `Amount (budget ${money(budget)})` }), amount);
+    const syncKind = () => { amountRow.hidden = kind.value !== "credit"; };
+    kind.addEventListener("change", syncKind);
+    syncKind();
+    const presets = grantable.map((g) => el("button", {
+      type: "button", class: "chip", text: g.label || `${KIND_LABELS[g.kind] || g.kind} for #${g.order_number}`,
+      onclick: () => {
+        kind.value = g.kind;
+        if (g.order_number) order.value = g.order_number;
+        amount.value = g.max_amount ? String(g.max_amount) : "";
+        if (!reason.value && g.reason) reason.value = g.reason;
+        syncKind();
+        reason.focus();
+      },
+    }));
+    const form = el("form", { class: "grant-form", "aria-labelledby": "grant-title" },
+      el("h3", { id: "grant-title", text: "Make it right" }),
+      el("p", { class: "ctx-small", text: `You can grant up to ${money(budget)} per incident. The store changes at once and a note is added.` }),
+      presets.length ? el("div", { class: "chips", role: "group", "aria-label": "Suggested resolutions" }, presets) : null,
+      el("div", { class: "field-row" },
+        el("div", { class: "field" }, el("label", { for: "grant-kind", text: "Kind" }), kind),
+        el("div", { class: "field" }, el("label", { for: "grant-order", text: "Order" }), order)),
+      amountRow,
+      el("div", { class: "field" }, el("label", { for: "grant-reason", text: "Reason (goes into the note)" }), reason),
+      submit, feedback);
+    form.addEventListener("submit", async (event) => {
+      event.preventDefault();
+      feedback.textContent = "";
+      feedback.classList.remove("ok");
+      const grant = { kind: kind.value, order_number: order.value, reason: reason.value.trim() };
+      if (!grant.order_number) { feedback.textContent = "Pick an order first."; return; }
+      if (!grant.reason) { feedback.textContent = "Add a short reason: it goes into the note."; reason.focus(); return; }
+      if (grant.kind === "credit") {
+        const value = Number(amount.value);
+        if (!(value > 0)) { feedback.textContent = "Enter the credit amount."; amount.focus(); return; }
+        if (budget && value > budget) { feedback.textContent = `That's over your ${money(budget)} budget — ask a lead to approve it.`; return; }
+        grant.amount = value;
+      }
+      submit.disabled = true;
+      const error = await this.actions.grant(grant);
+      submit.disabled = false;
+      if (error) feedback.textContent = error;
+      else {
+        feedback.classList.add("ok");
+        feedback.textContent = `${KIND_LABELS[grant.kind]} granted for #${grant.order_number}.`;
+        reason.value = "";
+      }
+    });
+    return form;
+  }
+
+  _flowControls() {
+    const feedback = el("p", { class: "form-feedback", role: "alert" });
+    const run = (button, action) => async () => {
+      button.disabled = true;
+      feedback.textContent = "";
+      const error = await action();
+      button.disabled = false;
+      if (error) feedback.textContent = error;
+    };
+    const handBack = el("button", { type: "button", class: "btn", text: "Hand back to the assistant" });
+    handBack.addEventListener("click", run(handBack, () => this.actions.handBack()));
+    const transfer = el("button", { type: "button", class: "btn", text: "Transfer to the queue" });
+    transfer.addEventListener("click", run(transfer, () => this.actions.transfer()));
+    const disposition = el("select", { id: "resolve-disposition" },
+      DISPOSITIONS.map(([value, label]) => el("option", { value, text: label })));
+    const resolve = el("button", { type: "button", class: "btn btn-primary", text: "Resolve" });
+    resolve.addEventListener("click", run(resolve, () => this.actions.resolve(disposition.value)));
+    return el("div", { class: "flow-controls" },
+      el("h3", { text: "Conversation" }),
+      el("div", { class: "flow-row" }, handBack, transfer),
+      el("div", { class: "flow-row" },
+        el("label", { for: "resolve-disposition", class: "visually-hidden", text: "Disposition" }), disposition, resolve),
+      feedback);
+  }
+}

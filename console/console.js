@@ -1,0 +1,325 @@
+/**
+ * Agent console controller: sign-in, then the workspace wired to the "/agent" namespace.
+ *
+ * State lives here (agent, queue, open conversations with unread counts); the views in
+ * the sibling modules only render. The token sits in sessionStorage, so a reload keeps
+ * the agent signed in and re-opens their conversations.
+ */
+
+import { ActionsView } from "./actions-view.js";
+import { ackError, AGENT_EVENTS as E, AgentClient, fetchJson, login, tokenStore } from "./agent-client.js";
+import { Composer } from "./composer.js";
+import { renderContext } from "./context-view.js";
+import { beep, titleBadge, toast, unlockAudio } from "./notify.js";
+import { QueueView, severityBadge } from "./queue-view.js";
+import { signInScreen, workspace } from "./shell.js";
+import { TranscriptView } from "./transcript-view.js";
+import { clear, el, randomId } from "../widget/dom.js";
+
+const OPEN_KEY = "support-console:open";
+const app = document.getElementById("app");
+
+class Console {
+  constructor(io, token, agent) {
+    this.agent = agent;
+    this.conversations = new Map(); // id -> {view, unread}
+    this.activeId = null;
+    this.seenQueue = new Set();
+    this.firstQueue = true;
+    const { root, nodes } = workspace(agent ? agent.display_name : "");
+    this.nodes = nodes;
+    clear(app).append(root);
+    this.queue = new QueueView(nodes.queue, nodes.mine, {
+      claim: (id) => this.claim(id), open: (id) => this.open(id), select: (id) => this.select(id),
+    });
+    this.transcript = new TranscriptView(nodes.transcript);
+    this.composer = new Composer(nodes.composer, {
+      send: (text, asNote) => this.send(text, asNote),
+      typing: (on) => this.activeId && this.client.emit(E.TYPING, { conversation_id: this.activeId, typing: on }),
+    });
+    this.actions = new ActionsView(nodes.actions, {
+      grant: (grant) => this.grant(grant),
+      handBack: () => this.flow(E.HAND_BACK, {}),
+      transfer: () => this.flow(E.TRANSFER, {}),
+      resolve: (disposition) => this.flow(E.RESOLVE, { disposition }),
+    });
+    fetchJson("/api/phrase-bank").then((bank) => bank && this.composer.setPhraseBank(bank));
+    nodes.availability.addEventListener("click", () => this.toggleAvailability());
+    nodes.signOut.addEventListener("click", () => signOut());
+    this.client = new AgentClient(io, token, {
+      connection: (state) => this.setConnection(state),
+      unauthorized: () => signOut("Your session has expired. Please sign in again."),
+      [E.AGENT_STATE]: ({ agent: a }) => this.setAgent(a),
+      [E.QUEUE]: ({ items }) => this.setQueue(items || []),
+      [E.HANDOFF_OFFERED]: ({ item }) => item && this.notify(item),
+      [E.MESSAGE]: (payload) => this.onMessage(payload),
+      [E.TYPING]: (payload) => this.onTyping(payload),
+      [E.CONVERSATION_UPDATED]: (payload) => this.onUpdated(payload),
+    });
+    this.renderMine();
+  }
+
+  setConnection(state) {
+    this.nodes.connection.dataset.state = state;
+    this.nodes.connection.textContent = state === "online" ? "Connected" : "Reconnecting…";
+    if (state === "online") this.reopen();
+  }
+
+  setAgent(agent) {
+    if (!agent) return;
+    this.agent = agent;
+    this.nodes.agentName.textContent = agent.display_name;
+    const online = agent.status === "online";
+    this.nodes.availability.setAttribute("aria-checked", String(online));
+    this.nodes.availability.querySelector(".switch-text").textContent = online ? "Online" : "Away";
+    this.renderMine();
+    if (this.activeId) this.renderActive();
+  }
+
+  async toggleAvailability() {
+    const next = this.agent && this.agent.status === "online" ? "away" : "online";
+    const ack = await this.client.request(E.SET_STATUS, { status: next });
+    if (ack.ok) this.setAgent(ack.agent || { ...this.agent, status: next });
+    else toast(this.nodes.toasts, { title: "Couldn't change availability", body: ackError(ack), tone: "alert" });
+  }
+
+  setQueue(items) {
+    this.queue.setQueue(items);
+    this.nodes.queueCount.textContent = String(items.length);
+    for (const item of items) {
+      if (!this.seenQueue.has(item.conversation_id) && !this.firstQueue) this.notify(item);
+      this.seenQueue.add(item.conversation_id);
+    }
+    this.firstQueue = false;
+    titleBadge(items.length);
+  }
+
+  /** Visible and audible notice of a new handoff (once per conversation). */
+  notify(item) {
+    if (this.notified && this.notified.has(item.conversation_id)) return;
+    (this.notified ||= new Set()).add(item.conversation_id);
+    this.seenQueue.add(item.conversation_id);
+    const name = (item.customer && item.customer.name) || "A visitor";
+    const why = (item.reasons || [])[0] || item.last_message || "asked for help";
+    beep();
+    toast(this.nodes.toasts, {
+      title: `New handoff: ${name} (${item.severity || "none"})`, body: why, tone: item.severity === "severe" ? "alert" : "info",
+      action: { label: "Claim", run: () => this.claim(item.conversation_id) },
+    });
+  }
+
+  async claim(id) {
+    const ack = await this.client.request(E.CLAIM, { conversation_id: id });
+    if (!ack.ok) {
+      toast(this.nodes.toasts, { title: "Couldn't claim that conversation", body: ackError(ack), tone: "alert" });
+      return;
+    }
+    this.store(ack.conversation);
+    this.select(ack.conversation.id);
+  }
+
+  async open(id, { quiet = false } = {}) {
+    const ack = await this.client.request(E.OPEN, { conversation_id: id });
+    if (!ack.ok) {
+      if (!quiet) toast(this.nodes.toasts, { title: "Couldn't open that conversation", body: ackError(ack), tone: "alert" });
+      return null;
+    }
+    this.store(ack.conversation);
+    if (!quiet) this.select(ack.conversation.id);
+    return ack.conversation;
+  }
+
+  /** After a reconnect or reload: refresh every conversation that was open. */
+  async reopen() {
+    const ids = new Set([...this.conversations.keys(), ...savedOpenIds()]);
+    for (const id of ids) {
+      const view = await this.open(id, { quiet: true });
+      if (!view) this.conversations.delete(id);
+    }
+    if (this.activeId && this.conversations.has(this.activeId)) this.select(this.activeId);
+    else if (!this.activeId && this.conversations.size) this.select([...this.conversations.keys()][0]);
+    this.renderMine();
+  }
+
+  store(view) {
+    const existing = this.conversations.get(view.id);
+    this.conversations.set(view.id, { view, unread: existing ? existing.unread : 0 });
+    sessionStorage.setItem(OPEN_KEY, JSON.stringify([...this.conversations.keys()]));
+    if (view.id === this.activeId) this.renderActive();
+    this.renderMine();
+  }
+
+  select(id) {
+    const entry = this.conversations.get(id);
+    if (!entry) return;
+    this.activeId = id;
+    entry.unread = 0;
+    this.renderActive();
+    this.renderMine();
+  }
+
+  isMine(view) {
+    return view.status === "assigned" && view.assignee && this.agent && view.assignee.id === this.agent.id;
+  }
+
+  renderMine() {
+    const mine = [...this.conversations.values()].map(({ view, unread }) => ({
+      id: view.id, name: (view.customer && view.customer.name) || "Anonymous visitor",
+      status: this.isMine(view) ? "yours" : view.status, severity: view.severity, unread,
+    }));
+    this.queue.setMine(mine, this.activeId);
+  }
+
+  renderActive() {
+    const entry = this.conversations.get(this.activeId);
+    this.nodes.empty.hidden = Boolean(entry);
+    this.nodes.conversation.hidden = !entry;
+    this.nodes.side.hidden = !entry;
+    if (!entry) return;
+    const { view } = entry;
+    const name = (view.customer && view.customer.name) || "Anonymous visitor";
+    const mine = this.isMine(view);
+    this.nodes.convTitle.textContent = name;
+    clear(this.nodes.convMeta).append(severityBadge(view.severity),
+      ` ${mine ? "Assigned to you" : view.status}${view.handoff && view.handoff.source ? ` · handed off by ${view.handoff.source}` : ""}`,
+      (view.last_intents || []).length ? ` · recent intents: ${view.last_intents.slice(0, 3).map((i) => i.intent).join(", ")}` : "");
+    const reasons = view.reasons || (view.handoff && view.handoff.reasons) || [];
+    clear(this.nodes.convReasons).append(reasons.length
+      ? el("div", { class: "reasons-box", role: "note" }, el("strong", { text: "Why it was handed off: " }),
+        el("ul", { class: "reasons" }, reasons.map((r) => el("li", { text: r }))))
+      : el("p", { class: "ctx-small", text: "No detector reasons recorded." }));
+    clear(this.nodes.convHeaderActions);
+    if (!mine && view.status === "queued") {
+      this.nodes.convHeaderActions.append(el("button", { type: "button", class: "btn btn-primary", text: "Claim",
+        onclick: () => this.claim(view.id) }));
+    }
+    this.nodes.convHeaderActions.append(el("button", { type: "button", class: "btn btn-ghost btn-small", text: "Close tab",
+      onclick: () => this.closeTab(view.id) }));
+    this.transcript.reset(view.messages || [], name);
+    const firstName = view.customer && view.customer.name ? view.customer.name.split(" ")[0] : "";
+    this.composer.load(view, { firstName, name, agent: this.agent && this.agent.display_name });
+    this.composer.setEnabled(mine, mine ? "" : "Claim this conversation to reply.");
+    this.nodes.actions.hidden = !mine;
+    if (mine) this.actions.render(view, this.agent);
+    renderContext(this.nodes.context, view.customer_context);
+    this.nodes.typing.hidden = true;
+  }
+
+  closeTab(id) {
+    this.conversations.delete(id);
+    sessionStorage.setItem(OPEN_KEY, JSON.stringify([...this.conversations.keys()]));
+    if (this.activeId === id) this.activeId = this.conversations.size ? [...this.conversations.keys()][0] : null;
+    this.renderActive();
+    this.renderMine();
+  }
+
+  onMessage({ conversation_id: id, message }) {
+    const entry = this.conversations.get(id);
+    if (!entry || !message) return;
+    const messages = entry.view.messages || (entry.view.messages = []);
+    if (!messages.some((m) => m.seq === message.seq)) messages.push(message);
+    if (id === this.activeId) {
+      this.transcript.add(message);
+      if (message.sender === "customer") this.nodes.typing.hidden = true;
+    } else if (!message.private && message.sender === "customer") {
+      entry.unread += 1;
+      this.renderMine();
+    }
+  }
+
+  onTyping({ conversation_id: id, typing, sender }) {
+    if (id !== this.activeId || sender !== "customer") return;
+    this.nodes.typing.textContent = "The customer is typing…";
+    this.nodes.typing.hidden = !typing;
+    clearTimeout(this.typingTimer);
+    if (typing) this.typingTimer = setTimeout(() => { this.nodes.typing.hidden = true; }, 8000);
+  }
+
+  onUpdated({ conversation_id: id, status, assignee }) {
+    const entry = this.conversations.get(id);
+    if (!entry) return;
+    entry.view.status = status;
+    entry.view.assignee = assignee || null;
+    if (id === this.activeId) this.renderActive();
+    this.renderMine();
+  }
+
+  async send(text, asNote) {
+    const id = this.activeId;
+    const body = asNote ? { conversation_id: id, text } : { conversation_id: id, text, client_msg_id: randomId() };
+    const ack = await this.client.request(asNote ? E.NOTE : E.SEND, body);
+    if (!ack.ok) return ackError(ack);
+    this.onMessage({ conversation_id: id, message: {
+      seq: ack.seq, sender: "agent", text, private: asNote, agent_name: this.agent && this.agent.display_name,
+      created_at: new Date().toISOString(),
+    } });
+    return null;
+  }
+
+  async grant(grant) {
+    const id = this.activeId;
+    const ack = await this.client.request(E.GRANT, { conversation_id: id, ...grant });
+    if (!ack.ok) return ackError(ack);
+    await this.open(id, { quiet: true }); // fresh context: the new resolution and order
+    return null;
+  }
+
+  async flow(event, extra) {
+    const id = this.activeId;
+    const ack = await this.client.request(event, { conversation_id: id, ...extra });
+    if (!ack.ok) return ackError(ack);
+    await this.open(id, { quiet: true });
+    return null;
+  }
+}
+
+function savedOpenIds() {
+  try {
+    const ids = JSON.parse(sessionStorage.getItem(OPEN_KEY) || "[]");
+    return Array.isArray(ids) ? ids.filter(Number.isInteger) : [];
+  } catch {
+    return [];
+  }
+}
+
+let current = null;
+
+function showSignIn(notice = "") {
+  clear(app).append(signInScreen(async (username, password) => {
+    unlockAudio();
+    try {
+      const { token, agent } = await login(username, password);
+      tokenStore.set(token);
+      start(token, agent);
+      return null;
+    } catch (error) {
+      return error.message;
+    }
+  }, notice));
+  document.getElementById("username").focus();
+}
+
+function start(token, agent) {
+  current = new Console(window.io, token, agent);
+}
+
+function signOut(notice = "") {
+  if (current) {
+    current.client.close();
+    current.queue.destroy();
+    current = null;
+  }
+  tokenStore.clear();
+  sessionStorage.removeItem(OPEN_KEY);
+  showSignIn(notice);
+}
+
+const saved = tokenStore.get();
+if (saved) {
+  // A reload: the click that unlocks audio comes later, so unlock on the first gesture.
+  document.addEventListener("pointerdown", unlockAudio, { once: true });
+  document.addEventListener("keydown", unlockAudio, { once: true });
+  start(saved, null);
+} else {
+  showSignIn();
+}
