@@ -1,0 +1,1 @@
+"""The Rasa assistant: custom actions (``bot.actions``), channels and training data."""

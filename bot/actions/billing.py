@@ -1,0 +1,126 @@
+"""``action_billing_issue`` and ``action_send_invoice``: charges explained, duplicates refunded."""
+
+from __future__ import annotations
+
+from typing import Any, Dict, List, Optional, Text
+
+from rasa_sdk import Tracker
+from rasa_sdk.executor import CollectingDispatcher
+from sqlalchemy.orm import Session
+
+from bot.actions import runtime
+from bot.actions.access import known_customer
+from bot.actions.common import PERSON_DECIDES, BotAction, Reply, attempt, day, high_stakes, usd
+from bot.actions.turn import Turn
+from store import queries
+from store.errors import NotAllowed
+from store.resolution_policy import load_policy
+from store.resolutions import refund_charge
+
+JSON = Dict[str, Any]
+
+REFUNDED = [
+    "You're right: your {description} was charged twice on {when}, {amount} each time. I've refunded "
+    "the duplicate {amount} just now — it'll be back on your card within 3–5 business days.",
+    "I found it — {amount} for your {description} went through twice on {when}. The extra {amount} is "
+    "refunded as of now; expect it back on your card within 3–5 business days.",
+]
+NO_DUPLICATE = [
+    "I don't see a double charge, so let's go through your latest charges together:",
+    "Nothing was charged twice, so let's look at what went through recently:",
+]
+WHICH = [
+    "Which of these looks wrong to you? If there's one you don't recognise, tell me and I'll bring in a "
+    "teammate to trace it with you.",
+    "Does one of these look off? Tell me which, and if it's one you don't recognise, a teammate can "
+    "trace it with you.",
+]
+NO_CHARGES = ["I don't see any charges on your account yet. Which payment are you asking about?"]
+INVOICES = [
+    "Here are your latest invoices:",
+    "Here's what I have for you:",
+]
+NO_INVOICES = [
+    "I don't see an invoice for that yet — invoices appear once an order is delivered. Would you "
+    "like one for another order?",
+]
+
+
+def billing_picture(session: Session, customer_id: int, window_hours: int) -> JSON:
+    return {"duplicates": queries.duplicate_charges(session, customer_id, window_hours=window_hours),
+            "recent": queries.recent_charges(session, customer_id, limit=5)}
+
+
+async def refund_duplicates(reply: Reply, turn: Turn) -> Optional[bool]:
+    """Refund every exact duplicate charge within policy.
+
+    Returns:
+        True when something was refunded, False when there was no duplicate, None when a
+        person takes over.
+    """
+    policy = load_policy(runtime.current().settings.policy_path("resolutions.yml"))
+    picture = await runtime.in_store(billing_picture, turn.customer_id, policy.duplicate_window_hours)
+    if not picture["duplicates"]:
+        reply.pick(NO_DUPLICATE) if picture["recent"] else reply.pick(NO_CHARGES)
+        lines = [f"• {day(c['created_at'])}: {usd(c['amount'])} — {c['description']} ({c['status']})"
+                 for c in picture["recent"]]
+        if lines:
+            reply.say("\n".join(lines))
+            reply.pick(WHICH)
+        return False
+    for dupe in picture["duplicates"]:
+        try:
+            done = await attempt(reply, turn, refund_charge, dupe["id"])
+        except NotAllowed:
+            continue
+        if done is None:
+            return None
+        reply.pick(REFUNDED, description=dupe["description"], when=day(dupe["created_at"]),
+                   amount=usd(dupe["amount"]))
+    return True
+
+
+class ActionBillingIssue(BotAction):
+    """Surprise charge: validate, find an exact duplicate and refund it, or go through charges."""
+
+    def name(self) -> Text:
+        return "action_billing_issue"
+
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
+                  domain: Dict[Text, Any]) -> List[Dict[Text, Any]]:
+        turn, reply = self.turn(tracker), self.reply(dispatcher, tracker)
+        reply.validate_first(turn, situation="billing", always=True)
+        topic = high_stakes(turn)
+        if topic:
+            reply.hand_off(PERSON_DECIDES, reason=f"billing issue mentioning {topic}", severity="severe")
+            return []
+        if known_customer(reply, turn) is None:
+            return []
+        await refund_duplicates(reply, turn)
+        return []
+
+
+class ActionSendInvoice(BotAction):
+    """Links to the customer's invoices (the order's, when one is named)."""
+
+    def name(self) -> Text:
+        return "action_send_invoice"
+
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
+                  domain: Dict[Text, Any]) -> List[Dict[Text, Any]]:
+        turn, reply = self.turn(tracker), self.reply(dispatcher, tracker)
+        if known_customer(reply, turn) is None:
+            return []
+        number = tracker.get_slot("order_number")
+        invoices = await runtime.in_store(queries.invoices_for, turn.customer_id, number)
+        if not invoices and number:
+            invoices = await runtime.in_store(queries.invoices_for, turn.customer_id)
+        if not invoices:
+            reply.pick(NO_INVOICES)
+            return []
+        reply.pick(INVOICES)
+        lines = [f"• {inv['number']} — {usd(inv['amount'])}, {day(inv['issued_at'])}"
+                 + (f" (order #{inv['order']})" if inv.get("order") else "") + f": {inv['url']}"
+                 for inv in invoices[:3]]
+        reply.say("\n".join(lines))
+        return []

@@ -1,0 +1,57 @@
+"""``action_default_fallback``: honest about not understanding; a person after two misses."""
+
+from __future__ import annotations
+
+from typing import Any, Dict, List, Text
+
+from rasa_sdk import Tracker
+from rasa_sdk.events import SlotSet
+from rasa_sdk.executor import CollectingDispatcher
+
+from bot.actions.common import BotAction
+
+MISSED_INTENTS = {"nlu_fallback", "out_of_scope"}
+OFFER_AFTER = 2
+
+FIRST = [
+    "I didn't quite get that — could you put it another way? I can help with orders, deliveries, "
+    "returns, charges and your account.",
+    "Sorry, I'm not sure I followed. Could you tell me a little more about what's going on?",
+    "I want to get this right, but I didn't catch what you need. Could you say it differently?",
+]
+OFFER = [
+    "I'm still not getting it, and that's on me, not you. Would you like me to bring in a person?",
+    "I keep missing what you mean — let's not waste your time. Shall I get a teammate for you?",
+]
+BUTTONS = [{"title": "Yes, a person please", "payload": "/request_human"},
+           {"title": "I'll rephrase", "payload": "/deny"}]
+
+
+def consecutive_misses(tracker: Tracker) -> int:
+    """How many of the latest user messages in a row were not understood."""
+    count = 0
+    for event in reversed(tracker.events):
+        if event.get("event") != "user":
+            continue
+        intent = ((event.get("parse_data") or {}).get("intent") or {}).get("name")
+        if intent not in MISSED_INTENTS:
+            break
+        count += 1
+    return max(count, 1)
+
+
+class ActionDefaultFallback(BotAction):
+    """Counts misses in a row (``fallback_count``) and offers a person from the second."""
+
+    def name(self) -> Text:
+        return "action_default_fallback"
+
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
+                  domain: Dict[Text, Any]) -> List[Dict[Text, Any]]:
+        reply = self.reply(dispatcher, tracker)
+        misses = consecutive_misses(tracker)
+        if misses >= OFFER_AFTER:
+            reply.pick(OFFER, buttons=BUTTONS)
+        else:
+            reply.pick(FIRST)
+        return [SlotSet("fallback_count", float(misses))]

@@ -1,0 +1,125 @@
+"""``action_execute_pending`` (after "yes") and ``action_cancel_pending`` (after "no").
+
+``pending_action`` holds ``<kind>:<order number>``; ownership is checked again before
+anything changes, because a slot is only as trustworthy as the turn that set it.
+"""
+
+from __future__ import annotations
+
+from typing import Any, Awaitable, Callable, Dict, List, Optional, Text, Tuple
+
+from rasa_sdk import Tracker
+from rasa_sdk.events import SlotSet
+from rasa_sdk.executor import CollectingDispatcher
+
+from bot.actions import runtime
+from bot.actions.access import known_customer
+from bot.actions.common import BotAction, Reply, attempt, usd
+from bot.actions.lookups import owned_order
+from bot.actions.returns import say_return_started
+from bot.actions.turn import Turn
+from store.errors import InvalidInput, NotAllowed
+from store.operations import cancel_order, change_shipping_address, start_return
+
+JSON = Dict[str, Any]
+
+NOTHING = [
+    "There's nothing waiting on a yes from you right now — what would you like to do?",
+    "I don't have anything lined up to confirm at the moment. What can I help with?",
+]
+CANCELLED = [
+    "Done — order #{number} is cancelled and {amount} is on its way back to your original payment.",
+    "All done: #{number} is cancelled, and the full {amount} is being refunded to you.",
+]
+READDRESSED = [
+    "Done — order #{number} will now go to \"{new}\".",
+    "All set: #{number} is now headed to \"{new}\".",
+]
+COULD_NOT = [
+    "I couldn't do that after all — {why} — so nothing has changed. Let's look at what else we can do.",
+]
+KEPT = {
+    "cancel_order": ["No problem — I haven't cancelled anything; order #{number} carries on as planned. "
+                     "If you'd rather change the address or something else, tell me."],
+    "change_address": ["No problem — order #{number} keeps its current address. If you'd like to use a "
+                       "different one, just send it over."],
+    "start_return": ["No problem — no return has been started for #{number}. If you change your mind, "
+                     "or there's something else wrong with it, tell me."],
+}
+KEPT_ANY = ["Okay, I've left everything as it was. What would you like to do instead?"]
+
+
+def parse_pending(value: Optional[str]) -> Tuple[Optional[str], Optional[str]]:
+    """``"cancel_order:1075"`` -> ``("cancel_order", "1075")``."""
+    kind, sep, number = str(value or "").partition(":")
+    return (kind, number) if sep and kind and number else (None, None)
+
+
+async def _cancel(reply: Reply, turn: Turn, number: str, tracker: Tracker) -> List[Dict[Text, Any]]:
+    done = await attempt(reply, turn, cancel_order, number)
+    if done:
+        reply.pick(CANCELLED, number=number, amount=usd(done["amount"]))
+    return []
+
+
+async def _readdress(reply: Reply, turn: Turn, number: str, tracker: Tracker) -> List[Dict[Text, Any]]:
+    done = await attempt(reply, turn, _change_address, number, tracker.get_slot("new_address"))
+    if done:
+        reply.pick(READDRESSED, number=number, new=done["new_address"])
+    return [SlotSet("new_address", None)]
+
+
+def _change_address(session: Any, number: str, new_address: str, conversation_id: Optional[int] = None) -> JSON:
+    return change_shipping_address(session, number, new_address)
+
+
+async def _return(reply: Reply, turn: Turn, number: str, tracker: Tracker) -> List[Dict[Text, Any]]:
+    done = await attempt(reply, turn, start_return, number)
+    if done:
+        say_return_started(reply, done)
+    return []
+
+
+HANDLERS: Dict[str, Callable[[Reply, Turn, str, Tracker], Awaitable[List[Dict[Text, Any]]]]] = {
+    "cancel_order": _cancel, "change_address": _readdress, "start_return": _return,
+}
+
+
+class ActionExecutePending(BotAction):
+    """Carries out the confirmed ``pending_action`` and clears it."""
+
+    def name(self) -> Text:
+        return "action_execute_pending"
+
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
+                  domain: Dict[Text, Any]) -> List[Dict[Text, Any]]:
+        turn, reply = self.turn(tracker), self.reply(dispatcher, tracker)
+        kind, number = parse_pending(tracker.get_slot("pending_action"))
+        clear = [SlotSet("pending_action", None)]
+        if kind not in HANDLERS:
+            reply.pick(NOTHING)
+            return clear
+        if known_customer(reply, turn) is None:
+            return clear
+        if await runtime.in_store(owned_order, turn.email, number) is None:
+            reply.pick(NOTHING)
+            return clear
+        try:
+            return await HANDLERS[kind](reply, turn, number, tracker) + clear
+        except (NotAllowed, InvalidInput) as exc:
+            reply.pick(COULD_NOT, why=exc.message.rstrip("."))
+            return clear
+
+
+class ActionCancelPending(BotAction):
+    """After "no": says nothing changed, offers what else we can do, clears ``pending_action``."""
+
+    def name(self) -> Text:
+        return "action_cancel_pending"
+
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
+                  domain: Dict[Text, Any]) -> List[Dict[Text, Any]]:
+        reply = self.reply(dispatcher, tracker)
+        kind, number = parse_pending(tracker.get_slot("pending_action"))
+        reply.pick(KEPT.get(kind or "", KEPT_ANY), number=number)
+        return [SlotSet("pending_action", None), SlotSet("new_address", None)]

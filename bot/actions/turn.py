@@ -1,0 +1,71 @@
+"""What the current turn tells an action: who the customer is, how they feel.
+
+The handoff service passes ``{"identity_token", "customer_id", "detector": {...}}`` as
+message metadata. The token is verified here (``customer_id`` alone is never trusted); an
+anonymous visitor counts as known only after ``identify_form`` set ``verified``.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any, Dict, List, Optional
+
+from rasa_sdk import Tracker
+
+from common.identity import CustomerIdentity, verify_identity
+
+SEVERITIES = ("none", "elevated", "severe")
+
+
+@dataclass(frozen=True)
+class Turn:
+    """The facts an action needs about the latest user message."""
+
+    intent: Optional[str]
+    identity: Optional[CustomerIdentity]
+    severity: str = "none"
+    reasons: List[str] = field(default_factory=list)
+    verified_customer_id: Optional[int] = None
+    verified_email: Optional[str] = None
+
+    @property
+    def signed_in(self) -> bool:
+        return self.identity is not None
+
+    @property
+    def customer_id(self) -> Optional[int]:
+        """The signed-in customer, or the visitor who proved an order is theirs."""
+        return self.identity.customer_id if self.identity else self.verified_customer_id
+
+    @property
+    def email(self) -> Optional[str]:
+        return self.identity.email if self.identity else self.verified_email
+
+    @property
+    def upset(self) -> bool:
+        return self.severity in ("elevated", "severe")
+
+
+def metadata(tracker: Tracker) -> Dict[str, Any]:
+    """The latest user message's metadata (``{}`` when absent or malformed)."""
+    meta = (tracker.latest_message or {}).get("metadata")
+    return meta if isinstance(meta, dict) else {}
+
+
+def read_turn(tracker: Tracker, identity_secret: str) -> Turn:
+    """Verify the identity token and read the detector's finding."""
+    meta = metadata(tracker)
+    identity = verify_identity(meta.get("identity_token"), identity_secret)
+    detector = meta.get("detector") if isinstance(meta.get("detector"), dict) else {}
+    severity = detector.get("severity") if detector.get("severity") in SEVERITIES else "none"
+    reasons = [str(r) for r in detector.get("reasons") or [] if isinstance(r, (str, int, float))]
+    verified_id = None
+    if identity is None and tracker.get_slot("verified") is True:
+        try:
+            verified_id = int(tracker.get_slot("customer_id"))
+        except (TypeError, ValueError):
+            verified_id = None
+    intent = ((tracker.latest_message or {}).get("intent") or {}).get("name")
+    return Turn(intent=intent, identity=identity, severity=severity, reasons=reasons,
+                verified_customer_id=verified_id,
+                verified_email=tracker.get_slot("email") if verified_id is not None else None)

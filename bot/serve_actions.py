@@ -1,0 +1,59 @@
+"""Run the action server on loopback: ``python -m bot.serve_actions``.
+
+rasa_sdk's own runner binds 0.0.0.0, so we build its app with
+``rasa_sdk.endpoint.create_app`` and run it ourselves on ``127.0.0.1:$ACTIONS_PORT``
+(default 5055). The store engine is created when the server starts and disposed when it
+stops, never at import.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+from typing import Optional
+
+from sanic import Sanic
+
+from common.settings import Settings, load_settings
+
+DEFAULT_PORT = 5055
+HOST = "127.0.0.1"
+logger = logging.getLogger("bot.actions.server")
+
+
+def create_app(settings: Optional[Settings] = None) -> Sanic:
+    """The rasa_sdk Sanic app serving ``bot.actions``, with the store opened at start-up."""
+    from rasa_sdk.endpoint import create_app as create_sdk_app
+
+    from bot.actions import runtime
+
+    settings = settings or load_settings()
+    app = create_sdk_app("bot.actions", cors_origins="")
+
+    @app.listener("before_server_start")
+    async def open_store(_app: Sanic, _loop: object) -> None:
+        runtime.configure(settings)
+        logger.info("actions.store_opened")
+
+    @app.listener("after_server_stop")
+    async def close_store(_app: Sanic, _loop: object) -> None:
+        runtime.dispose()
+
+    return app
+
+
+def port_from_env() -> int:
+    value = os.environ.get("ACTIONS_PORT", "")
+    return int(value) if value.strip() else DEFAULT_PORT
+
+
+def main() -> None:
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s %(message)s")
+    port = port_from_env()
+    app = create_app()
+    logger.info("actions.listening http://%s:%d/webhook", HOST, port)
+    app.run(host=HOST, port=port, workers=1, access_log=False, motd=False)
+
+
+if __name__ == "__main__":
+    main()
