@@ -1,0 +1,84 @@
+"""``bridge``: the token-protected Rasa input channel the handoff service calls.
+
+``POST /webhooks/bridge/webhook`` with ``Authorization: Bearer $RASA_TOKEN`` and
+``{"sender", "message", "metadata"}`` runs the message through Rasa and answers
+``{"messages": [...], "parse": {...}, "paused": bool}`` (docs/architecture.md): the bot's
+messages, the NLU parse of the message and whether the tracker is paused (a person owns
+the conversation). Registered in ``credentials.yml`` as ``bot.channels.bridge.BridgeInput``.
+"""
+
+from __future__ import annotations
+
+import hmac
+import json
+import logging
+from typing import Any, Awaitable, Callable, Dict, Optional, Text
+
+from rasa.core.channels.channel import CollectingOutputChannel, InputChannel, UserMessage
+from sanic import Blueprint, response
+from sanic.request import Request
+from sanic.response import HTTPResponse
+
+log = logging.getLogger(__name__)
+
+
+def _json_safe(value: Any) -> Any:
+    """Round-trip through JSON so numpy floats and the like become plain numbers."""
+    return json.loads(json.dumps(value, default=lambda o: float(o) if hasattr(o, "__float__") else str(o)))
+
+
+class BridgeInput(InputChannel):
+    """The handoff service's channel into Rasa."""
+
+    @classmethod
+    def name(cls) -> Text:
+        return "bridge"
+
+    @classmethod
+    def from_credentials(cls, credentials: Optional[Dict[Text, Any]]) -> InputChannel:
+        token = (credentials or {}).get("token")
+        if not token:
+            from common.settings import load_settings
+
+            token = load_settings().rasa_token
+        return cls(token=str(token))
+
+    def __init__(self, token: str) -> None:
+        self.token = token
+
+    def _authorized(self, request: Request) -> bool:
+        header = request.headers.get("Authorization", "")
+        scheme, _, given = header.partition(" ")
+        return scheme.lower() == "bearer" and hmac.compare_digest(given.strip(), self.token)
+
+    def blueprint(self, on_new_message: Callable[[UserMessage], Awaitable[Any]]) -> Blueprint:
+        bridge = Blueprint("bridge_webhook", __name__)
+
+        @bridge.route("/", methods=["GET"])
+        async def health(_: Request) -> HTTPResponse:
+            return response.json({"status": "ok"})
+
+        @bridge.route("/webhook", methods=["POST"])
+        async def receive(request: Request) -> HTTPResponse:
+            if not self._authorized(request):
+                return response.json({"error": "unauthorized"}, status=401)
+            body = request.json if isinstance(request.json, dict) else None
+            if body is None:
+                return response.json({"error": "expected a JSON object"}, status=400)
+            sender, text, metadata = body.get("sender"), body.get("message"), body.get("metadata") or {}
+            if not isinstance(sender, str) or not sender or not isinstance(text, str) or not isinstance(metadata, dict):
+                return response.json({"error": "sender and message must be strings, metadata an object"}, status=400)
+            collector = CollectingOutputChannel()
+            await on_new_message(UserMessage(text, collector, sender, input_channel=self.name(), metadata=metadata))
+            parse: Dict[str, Any] = {}
+            paused = False
+            agent = getattr(request.app.ctx, "agent", None)
+            if agent is not None and agent.tracker_store is not None:
+                tracker = await agent.tracker_store.retrieve(sender)
+                if tracker is not None:
+                    paused = tracker.is_paused()
+                    if tracker.latest_message is not None:
+                        parse = tracker.latest_message.parse_data
+            return response.json(_json_safe({"messages": collector.messages, "parse": parse, "paused": paused}))
+
+        return bridge

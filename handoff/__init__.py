@@ -1,0 +1,1 @@
+"""The handoff service: the customers' and agents' front door (see docs/protocol.md)."""

@@ -1,0 +1,106 @@
+"""App factory: Sanic + python-socketio, resources opened at start and closed at stop."""
+
+from __future__ import annotations
+
+import logging
+import uuid
+from concurrent.futures import ThreadPoolExecutor
+from typing import Any, Callable, Dict, Optional, Union
+
+import socketio
+from sanic import Sanic
+
+from common.settings import Settings
+from handoff import errors
+from handoff.policy import load_phrase_bank, load_policy
+from handoff.rasa_client import RasaClient
+from handoff.service.context import Service
+from handoff.service.ratelimit import RateLimiter
+from handoff.transport import http, static
+from handoff.transport.agent import AgentNamespace
+from handoff.transport.customer import CustomerNamespace
+from handoff.transport.notifier import SocketNotifier
+
+log = logging.getLogger(__name__)
+
+
+def origin_check(settings: Settings) -> Union[str, Callable[..., bool]]:
+    """Engine.IO's CORS setting: ``*``, or the allowed list plus the service's own origin."""
+    if "*" in settings.allowed_origins:
+        return "*"
+    allowed = set(settings.allowed_origins)
+
+    def check(origin: Optional[str], environ: Optional[Dict[str, Any]] = None) -> bool:
+        if origin is None or origin in allowed:
+            return True
+        if environ and environ.get("HTTP_HOST"):
+            return origin == f"{environ.get('wsgi.url_scheme', 'http')}://{environ['HTTP_HOST']}"
+        return False
+
+    return check
+
+
+def create_app(settings: Settings, *, detector: Any = None, rasa: Any = None) -> Sanic:
+    """Build the handoff service.
+
+    Args:
+        settings: the environment's settings (``common.settings.load_settings()``).
+        detector: a ready detector (default: ``handoff.detect.Detector.load()`` at start).
+        rasa: a Rasa client (default: :class:`RasaClient` on ``settings.rasa_url``).
+    """
+    app = Sanic(f"handoff_{uuid.uuid4().hex[:8]}")
+    app.config.REQUEST_MAX_SIZE = 64 * 1024
+    app.config.WEBSOCKET_MAX_SIZE = 64 * 1024
+    manager = socketio.AsyncRedisManager(settings.redis_url) if settings.redis_url else None
+    sio = socketio.AsyncServer(async_mode="sanic", client_manager=manager, cors_allowed_origins=origin_check(settings),
+                               max_http_buffer_size=64 * 1024, logger=False, engineio_logger=False)
+    sio.attach(app, socketio_path="socket.io")
+    state: Dict[str, Service] = {}
+
+    def service() -> Service:
+        try:
+            return state["service"]
+        except KeyError:
+            raise errors.Unavailable("The service is starting up.") from None
+
+    sio.register_namespace(CustomerNamespace(service))
+    sio.register_namespace(AgentNamespace(service))
+    app.blueprint(http.blueprint(service))
+    app.blueprint(static.blueprint())
+    app.exception(errors.HandoffError)(http.error_response)
+
+    @app.before_server_start
+    async def start(app_: Sanic, loop: Any) -> None:
+        from store.db import async_session_factory, make_async_engine
+
+        engine = make_async_engine(settings)
+        client = rasa or RasaClient(settings.rasa_url, settings.rasa_token, settings.rasa_timeout)
+        await client.start()
+        pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="detector")
+        found = detector
+        if found is None:
+            from handoff.detect import Detector
+
+            found = await loop.run_in_executor(pool, Detector.load)
+        app_.ctx.engine, app_.ctx.pool = engine, pool
+        state["service"] = Service(
+            settings=settings,
+            policy=load_policy(settings.policy_path("handoff.yml")),
+            phrase_bank=load_phrase_bank(settings.policy_path("phrase_bank.yml")),
+            db=async_session_factory(engine), rasa=client, detector=found, notifier=SocketNotifier(sio),
+            limiter=RateLimiter(settings.rate_limit_messages, settings.rate_limit_window), detector_pool=pool)
+        log.info("handoff.started host=%s port=%s redis=%s", settings.host, settings.port, bool(settings.redis_url))
+
+    @app.after_server_stop
+    async def stop(app_: Sanic, loop: Any) -> None:
+        svc = state.pop("service", None)
+        if svc is not None:
+            await svc.drain()
+            await svc.rasa.close()
+        if getattr(app_.ctx, "engine", None) is not None:
+            await app_.ctx.engine.dispose()
+        if getattr(app_.ctx, "pool", None) is not None:
+            app_.ctx.pool.shutdown(wait=False)
+
+    app.ctx.sio = sio
+    return app

@@ -1,0 +1,251 @@
+"""Agents: sign-in, availability, and what they do inside a conversation."""
+
+from __future__ import annotations
+
+import time
+from decimal import Decimal, InvalidOperation
+from typing import Any, Dict, Optional
+
+import jwt
+from sqlalchemy.orm import Session
+
+from common.passwords import check_password
+from handoff import errors
+from handoff import events as ev
+from handoff.service import publish
+from handoff.service.context import Service
+from handoff.service.handoffs import _owned
+from handoff.service.queue import agent_loads, queue_items
+from handoff.service.views import conversation_view
+from store import agents as agent_store
+from store import conversations as conv_store
+from store import errors as store_errors
+from store import resolutions
+from store.models.commerce import Actor
+from store.models.support import AgentStatus, Sender
+
+TOKEN_TTL_S = 8 * 3600
+ISSUER = "handoff"
+
+
+async def login(svc: Service, username: Any, password: Any) -> Dict[str, Any]:
+    """Check the password (bcrypt) and issue a short-lived JWT."""
+    if not isinstance(username, str) or not isinstance(password, str) or not username or not password:
+        raise errors.InvalidPayload("`username` and `password` are required.")
+    agent = await svc.run(agent_store.get_by_username, username)
+    # bcrypt is slow on purpose: keep it off the event loop.
+    import asyncio
+
+    hashed = agent.password_hash if agent else "$2b$12$" + "." * 53
+    ok = await asyncio.get_running_loop().run_in_executor(None, check_password, password, hashed)
+    if agent is None or not ok:
+        raise errors.Unauthorized("Wrong username or password.")
+    now = int(time.time())
+    token = jwt.encode({"sub": str(agent.id), "iss": ISSUER, "iat": now, "exp": now + TOKEN_TTL_S},
+                       svc.settings.secret_key, algorithm="HS256")
+    return {"token": token, "agent": agent_store.agent_dict(agent)}
+
+
+def verify_token(svc: Service, token: Any) -> int:
+    """The agent id in a valid token; Unauthorized otherwise."""
+    if not isinstance(token, str) or not token:
+        raise errors.Unauthorized()
+    try:
+        claims = jwt.decode(token, svc.settings.secret_key, algorithms=["HS256"], issuer=ISSUER)
+        return int(claims["sub"])
+    except (jwt.PyJWTError, KeyError, ValueError) as exc:
+        raise errors.Unauthorized() from exc
+
+
+async def connect(svc: Service, sid: str, token: Any) -> int:
+    """Authenticate a new agent socket, mark the agent online, send state and queue."""
+    agent_id = verify_token(svc, token)
+    agent = await svc.run(agent_store.get_agent, agent_id)
+    if agent is None:
+        raise errors.Unauthorized()
+    svc.agent_sids[sid] = agent_id
+    await svc.notifier.join_agent_rooms(sid, agent_id)
+    if agent.status == AgentStatus.OFFLINE:
+        await svc.run(agent_store.set_status, agent_id, AgentStatus.ONLINE)
+    await publish.agent_state(svc, agent_id)
+    await svc.notifier.to_sid(sid, ev.QUEUE, {"items": await svc.run(queue_items, svc.policy)}, agent=True)
+    await publish.queue(svc)  # waiting customers now see someone is online
+    return agent_id
+
+
+async def disconnect(svc: Service, sid: str) -> None:
+    """An agent socket closed: offline when it was the agent's last one here."""
+    agent_id = svc.agent_sids.pop(sid, None)
+    svc.limiter.forget(sid)
+    if agent_id is None or agent_id in svc.agent_sids.values():
+        return
+    await svc.run(agent_store.set_status, agent_id, AgentStatus.OFFLINE)
+    await publish.queue(svc)
+
+
+def agent_of(svc: Service, sid: str) -> int:
+    """The agent behind an agent socket."""
+    agent_id = svc.agent_sids.get(sid)
+    if agent_id is None:
+        raise errors.Unauthorized()
+    return agent_id
+
+
+async def set_status(svc: Service, agent_id: int, status: Any) -> Dict[str, Any]:
+    """``online`` or ``away``; coming online offers the top of the queue."""
+    if status not in ("online", "away"):
+        raise errors.InvalidPayload("`status` must be online or away.")
+
+    def tx(s: Session) -> Dict[str, Any]:
+        agent = agent_store.set_status(s, agent_id, AgentStatus(status))
+        load = next(a for a in agent_loads(s) if a.agent_id == agent_id)
+        items = queue_items(s, svc.policy)
+        return {"agent": agent_store.agent_dict(agent, load.active),
+                "offer": items[0] if (items and load.has_room) else None}
+
+    done = await svc.run(tx)
+    await publish.agent_state(svc, agent_id)
+    await publish.queue(svc)
+    if done["offer"] is not None:
+        await svc.notifier.to_agent(agent_id, ev.HANDOFF_OFFERED,
+                                    {"conversation_id": done["offer"]["conversation_id"], "item": done["offer"]})
+    return ev.ok(agent=done["agent"])
+
+
+async def open_view(svc: Service, sid: str, agent_id: int, conversation_id: Any) -> Dict[str, Any]:
+    """Look at a conversation (any agent may), and follow its messages."""
+    cid = _cid(conversation_id)
+    view = await svc.run(conversation_view, svc, cid, agent_id)
+    await svc.notifier.watch(sid, cid)
+    return view
+
+
+async def send(svc: Service, agent_id: int, conversation_id: Any, text: Any) -> Dict[str, Any]:
+    """An agent's message to the customer (shown as ``bot_uttered`` with sender ``agent``)."""
+    cid, text = _cid(conversation_id), _text(svc, text)
+
+    def tx(s: Session) -> Any:
+        _owned(s, cid, agent_id)
+        msg = conv_store.append_message(s, cid, Sender.AGENT, text, agent_id=agent_id)
+        conv_store.mark_first_agent_reply(s, cid)
+        return msg, agent_store.get_agent(s, agent_id).display_name
+
+    msg, name = await svc.run(tx)
+    await publish.messages(svc, cid, [msg], agent_name=name, assignee_id=agent_id)
+    return ev.ok(seq=msg.seq)
+
+
+async def note(svc: Service, agent_id: int, conversation_id: Any, text: Any) -> Dict[str, Any]:
+    """A private note, never shown to the customer."""
+    cid, text = _cid(conversation_id), _text(svc, text)
+
+    def tx(s: Session) -> Any:
+        conv = conv_store.get_conversation(s, cid)
+        if conv is None:
+            raise errors.NotFound("There is no such conversation.")
+        msg = conv_store.append_message(s, cid, Sender.AGENT, text, agent_id=agent_id, private=True)
+        return msg, agent_store.get_agent(s, agent_id).display_name, conv.assignee_id
+
+    msg, name, assignee = await svc.run(tx)
+    await publish.messages(svc, cid, [msg], agent_name=name, assignee_id=assignee or agent_id)
+    return ev.ok(seq=msg.seq)
+
+
+async def typing(svc: Service, agent_id: int, conversation_id: Any, is_typing: Any) -> None:
+    """Show the customer that the agent is typing (only the assignee)."""
+    cid = _cid(conversation_id)
+    conv = await svc.run(conv_store.get_conversation, cid)
+    if conv is None or conv.assignee_id != agent_id:
+        return
+    name = (await svc.run(agent_store.get_agent, agent_id)).display_name
+    await svc.notifier.to_conversation(cid, ev.TYPING, {"typing": bool(is_typing), "sender": "agent",
+                                                        "agent_name": name})
+
+
+async def customer_typing(svc: Service, sid: str, is_typing: Any) -> None:
+    """Show the assignee (and watchers) that the customer is typing."""
+    conn = svc.customers.get(sid)
+    if conn is None:
+        return
+    conv = await svc.run(conv_store.get_conversation, conn.conversation_id)
+    await svc.notifier.to_conversation_agents(conn.conversation_id, conv.assignee_id if conv else None, ev.TYPING,
+                                              {"conversation_id": conn.conversation_id, "typing": bool(is_typing),
+                                               "sender": "customer"})
+
+
+async def grant(svc: Service, agent_id: int, data: Dict[str, Any]) -> Dict[str, Any]:
+    """Refund, replacement or credit through ``store.resolutions``, within the agent's budget."""
+    cid = _cid(data.get("conversation_id"))
+    kind, reason = data.get("kind"), data.get("reason")
+    if kind not in ("refund", "replacement", "credit"):
+        raise errors.InvalidPayload("`kind` must be refund, replacement or credit.")
+    if reason is not None and not isinstance(reason, str):
+        raise errors.InvalidPayload("`reason` must be text.")
+
+    def tx(s: Session) -> Any:
+        conv = _owned(s, cid, agent_id)
+        agent = agent_store.get_agent(s, agent_id)
+        order_number = data.get("order_number")
+        if order_number is not None:
+            order = resolutions.get_order(s, str(order_number))
+            if conv.customer_id is not None and order.customer_id != conv.customer_id:
+                raise errors.Forbidden("That order belongs to another customer.")
+        common = dict(actor=Actor.AGENT, agent_id=agent_id, conversation_id=cid)
+        if kind == "credit":
+            result = resolutions.grant_credit(s, str(order_number or ""), amount=_amount(data.get("amount")),
+                                              reason=reason or "goodwill credit from support", **common)
+        elif kind == "replacement":
+            result = resolutions.grant_replacement(s, str(order_number or ""), reason=reason, **common)
+        else:
+            charge_id = data.get("charge_id")
+            if not isinstance(charge_id, int) or isinstance(charge_id, bool):
+                raise errors.InvalidPayload("A refund needs a `charge_id`.")
+            result = resolutions.refund_charge(s, charge_id, reason=reason, **common)
+        what = f"{agent.display_name} granted a {kind}"
+        if result.get("amount"):
+            what += f" of ${result['amount']}"
+        if result.get("order"):
+            what += f" on order #{result['order']}"
+        text = f"{what}: {result.get('reason')}"
+        msg = conv_store.append_message(s, cid, Sender.SYSTEM, text, agent_id=agent_id, private=True,
+                                        payload={"resolution": result})
+        return result, msg
+
+    try:
+        result, msg = await svc.run(tx)
+    except store_errors.NotFound as exc:
+        raise errors.NotFound(exc.message) from exc
+    except store_errors.InvalidInput as exc:
+        raise errors.InvalidPayload(exc.message) from exc
+    except store_errors.NotAllowed as exc:
+        raise errors.OverBudget(exc.message) from exc
+    await publish.messages(svc, cid, [msg], assignee_id=agent_id)
+    return ev.ok(resolution=result, note_seq=msg.seq)
+
+
+def _cid(value: Any) -> int:
+    if isinstance(value, bool) or not isinstance(value, int):
+        raise errors.InvalidPayload("`conversation_id` must be an integer.")
+    return value
+
+
+def _text(svc: Service, text: Any) -> str:
+    if not isinstance(text, str):
+        raise errors.InvalidPayload("`text` must be a string.")
+    if not text.strip():
+        raise errors.EmptyMessage()
+    if len(text) > svc.settings.max_message_chars:
+        raise errors.TooLong(f"Messages can be up to {svc.settings.max_message_chars} characters.")
+    return text.strip()
+
+
+def _amount(value: Any) -> Optional[Decimal]:
+    if value is None:
+        return None
+    try:
+        amount = Decimal(str(value))
+    except InvalidOperation as exc:
+        raise errors.InvalidPayload("`amount` must be a number.") from exc
+    if not amount.is_finite() or amount <= 0:
+        raise errors.InvalidPayload("`amount` must be positive.")
+    return amount

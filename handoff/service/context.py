@@ -1,0 +1,94 @@
+"""The service object: settings, resources and per-process connection state."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from dataclasses import dataclass, field
+from typing import Any, Awaitable, Callable, Dict, Optional, Set, TypeVar
+
+from sqlalchemy.orm import sessionmaker
+
+from common.settings import Settings
+from handoff.policy import HandoffPolicy
+from handoff.service.notifier import Notifier
+from handoff.service.ratelimit import RateLimiter
+
+log = logging.getLogger(__name__)
+T = TypeVar("T")
+
+
+@dataclass
+class CustomerConn:
+    """A customer socket bound to its conversation."""
+
+    sid: str
+    conversation_id: int
+    session_id: str
+    customer_id: Optional[int]
+    identity_token: Optional[str]
+
+
+@dataclass
+class Service:
+    """What every service function needs; built by ``handoff.app.create_app``.
+
+    Attributes:
+        db: factory of ``AsyncSession``s.
+        rasa: a :class:`handoff.rasa_client.RasaClient` (or a fake in unit tests).
+        detector: a ``handoff.detect.Detector``.
+        customers: customer sockets of this process by sid.
+        agent_sids: agent id of each agent socket of this process.
+        awaiting_email: conversations whose customer was asked for a follow-up e-mail.
+    """
+
+    settings: Settings
+    policy: HandoffPolicy
+    phrase_bank: Dict[str, Any]
+    db: sessionmaker
+    rasa: Any
+    detector: Any
+    notifier: Notifier
+    limiter: RateLimiter
+    customers: Dict[str, CustomerConn] = field(default_factory=dict)
+    agent_sids: Dict[str, int] = field(default_factory=dict)
+    awaiting_email: Set[int] = field(default_factory=set)
+    pending_resume: Set[str] = field(default_factory=set)
+    detector_pool: Any = None  # a one-thread executor: the detector runs off the event loop
+    _locks: Dict[int, asyncio.Lock] = field(default_factory=dict)
+    _tasks: Set["asyncio.Task[Any]"] = field(default_factory=set)
+
+    async def run(self, fn: Callable[..., T], *args: Any, **kwargs: Any) -> T:
+        """Run the synchronous store function ``fn(session, *args)`` in one committed transaction."""
+        async with self.db() as session:
+            try:
+                result = await session.run_sync(lambda s: fn(s, *args, **kwargs))
+                await session.commit()
+                return result
+            except BaseException:
+                await session.rollback()
+                raise
+
+    def lock(self, conversation_id: int) -> asyncio.Lock:
+        """The lock serialising one conversation's turns in this process."""
+        found = self._locks.get(conversation_id)
+        if found is None:
+            found = self._locks[conversation_id] = asyncio.Lock()
+        return found
+
+    def spawn(self, coro: Awaitable[Any], name: str = "task") -> None:
+        """Run ``coro`` in the background, logging (not losing) its failure."""
+        task = asyncio.ensure_future(coro)
+        self._tasks.add(task)
+
+        def done(t: "asyncio.Task[Any]") -> None:
+            self._tasks.discard(t)
+            if not t.cancelled() and t.exception() is not None:
+                log.error("handoff.task_failed name=%s", name, exc_info=t.exception())
+
+        task.add_done_callback(done)
+
+    async def drain(self, timeout: float = 10.0) -> None:
+        """Wait for background work before shutting down."""
+        if self._tasks:
+            await asyncio.wait(list(self._tasks), timeout=timeout)

@@ -1,0 +1,251 @@
+"""The handoff state machine: ``bot -> queued -> assigned -> bot | resolved``.
+
+Each function checks the transition, commits it together with the system message that
+explains it, then pauses/resumes Rasa and emits (commit first, then emit).
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any, Dict, Optional
+
+from sqlalchemy.orm import Session
+
+from handoff import errors
+from handoff import events as ev
+from handoff.service import publish, wording
+from handoff.service.context import Service
+from handoff.service.decide import Decision, SEVERITY_ORDER
+from handoff.service.queue import agent_loads, queue_items, status_payload
+from handoff.service.routing import least_busy, priority
+from store import agents as agent_store
+from store import conversations as conv_store
+from store.models.support import Conversation, ConversationStatus, Sender, Severity
+
+EMAIL = re.compile(r"^[^@\s]{1,64}@[^@\s]+\.[A-Za-z]{2,}$")
+
+
+def _conversation(s: Session, conversation_id: int) -> Conversation:
+    conv = conv_store.get_conversation(s, conversation_id)
+    if conv is None:
+        raise errors.NotFound("There is no such conversation.")
+    return conv
+
+
+def _owned(s: Session, conversation_id: int, agent_id: int) -> Conversation:
+    conv = _conversation(s, conversation_id)
+    if conv.status != ConversationStatus.ASSIGNED:
+        raise errors.InvalidState(f"The conversation is {conv.status.value}, not assigned.")
+    if conv.assignee_id != agent_id:
+        raise errors.Forbidden()
+    return conv
+
+
+def _agent_name(s: Session, agent_id: Optional[int]) -> str:
+    agent = agent_store.get_agent(s, agent_id) if agent_id else None
+    return agent.display_name if agent else "Our team"
+
+
+async def start_handoff(svc: Service, conversation_id: int, decision: Decision) -> None:
+    """Queue the conversation for a person, tell the customer honestly, offer it to an agent."""
+
+    def tx(s: Session) -> Optional[Dict[str, Any]]:
+        conv = _conversation(s, conversation_id)
+        if conv.status in (ConversationStatus.QUEUED, ConversationStatus.ASSIGNED):
+            if SEVERITY_ORDER[decision.severity] > SEVERITY_ORDER[conv.severity.value]:
+                conv.severity = Severity(decision.severity)  # a worse finding while waiting moves it up
+            return None
+        customer = conv_store.customer_brief(s, conv.customer_id) or {}
+        conv_store.open_handoff(
+            s, conversation_id, source=decision.source, reasons=decision.reasons, score=decision.score,
+            severity=Severity(decision.severity),
+            priority=priority(svc.policy.queue, decision.severity, 0.0, customer.get("lifetime_value", 0.0)))
+        loads = agent_loads(s)
+        status = status_payload(s, svc.policy, conv)
+        if status["agents_online"]:
+            text, payload = wording.queued(status["position"], status["estimated_wait_s"], decision.source), None
+        else:
+            text, payload = wording.no_agent(decision.source), {"buttons": wording.NO_AGENT_BUTTONS}
+        msg = conv_store.append_message(s, conversation_id, Sender.SYSTEM, text, payload=payload)
+        item = next((i for i in queue_items(s, svc.policy) if i["conversation_id"] == conversation_id), None)
+        return {"msg": msg, "session_id": conv.session_id, "target": least_busy(loads), "item": item}
+
+    done = await svc.run(tx)
+    if done is None:
+        return
+    await publish.safely(svc.rasa.pause(done["session_id"]), "rasa.pause")
+    await publish.messages(svc, conversation_id, [done["msg"]])
+    await publish.status(svc, conversation_id)
+    await publish.queue(svc)
+    if done["target"] is not None and done["item"] is not None:
+        await svc.notifier.to_agent(done["target"], ev.HANDOFF_OFFERED,
+                                    {"conversation_id": conversation_id, "item": done["item"]})
+
+
+async def claim(svc: Service, agent_id: int, conversation_id: int) -> Dict[str, Any]:
+    """Atomically give a queued conversation to ``agent_id``; returns the full view."""
+    from handoff.service.views import conversation_view
+
+    def tx(s: Session) -> Dict[str, Any]:
+        conv = _conversation(s, conversation_id)
+        agent = agent_store.get_agent(s, agent_id)
+        if conv.status == ConversationStatus.ASSIGNED:
+            raise errors.AlreadyClaimed()
+        if conv.status != ConversationStatus.QUEUED:
+            raise errors.InvalidState("This conversation is not waiting for a person.")
+        if conv_store.active_counts(s).get(agent_id, 0) >= agent.max_concurrent:
+            raise errors.AtCapacity()
+        if not conv_store.claim(s, conversation_id, agent_id):
+            raise errors.AlreadyClaimed()
+        msg = conv_store.append_message(s, conversation_id, Sender.SYSTEM, wording.agent_joined(agent.display_name))
+        return {"msg": msg, "view": conversation_view(s, svc, conversation_id, agent_id)}
+
+    done = await svc.run(tx)
+    await publish.messages(svc, conversation_id, [done["msg"]], assignee_id=agent_id)
+    await publish.status(svc, conversation_id)
+    await publish.queue(svc)
+    await publish.agent_state(svc, agent_id)
+    return done["view"]
+
+
+async def hand_back(svc: Service, agent_id: int, conversation_id: int) -> None:
+    """The agent is done; the bot takes over again with the whole context."""
+
+    def tx(s: Session) -> Dict[str, Any]:
+        conv = _owned(s, conversation_id, agent_id)
+        conv_store.end_handoff(s, conversation_id, status=ConversationStatus.BOT, outcome="handed_back")
+        msg = conv_store.append_message(s, conversation_id, Sender.SYSTEM,
+                                        wording.handed_back(_agent_name(s, agent_id)))
+        return {"msg": msg, "session_id": conv.session_id}
+
+    done = await svc.run(tx)
+    await _resume(svc, done["session_id"])
+    await publish.messages(svc, conversation_id, [done["msg"]], assignee_id=agent_id)
+    await publish.status(svc, conversation_id)
+    await publish.agent_state(svc, agent_id)
+
+
+async def resolve(svc: Service, agent_id: int, conversation_id: int, disposition: str) -> None:
+    """Close the conversation and ask the customer how we did."""
+
+    def tx(s: Session) -> Dict[str, Any]:
+        conv = _conversation(s, conversation_id)
+        if conv.status == ConversationStatus.ASSIGNED and conv.assignee_id != agent_id:
+            raise errors.Forbidden()
+        if conv.status not in (ConversationStatus.ASSIGNED, ConversationStatus.QUEUED):
+            raise errors.InvalidState("Only a conversation with a person can be resolved.")
+        conv_store.end_handoff(s, conversation_id, status=ConversationStatus.RESOLVED, outcome="resolved",
+                               disposition=disposition)
+        msg = conv_store.append_message(s, conversation_id, Sender.SYSTEM, wording.resolved(),
+                                        payload={"buttons": wording.CSAT_BUTTONS})
+        return {"msg": msg, "session_id": conv.session_id}
+
+    done = await svc.run(tx)
+    await _resume(svc, done["session_id"])
+    await publish.messages(svc, conversation_id, [done["msg"]], assignee_id=agent_id)
+    await publish.status(svc, conversation_id)
+    await publish.queue(svc)
+    await publish.agent_state(svc, agent_id)
+
+
+async def transfer(svc: Service, agent_id: int, conversation_id: int, to_agent_id: Optional[int]) -> None:
+    """Pass the conversation to another agent, or back to the queue when ``to_agent_id`` is None."""
+
+    def tx(s: Session) -> Dict[str, Any]:
+        _owned(s, conversation_id, agent_id)
+        name = _agent_name(s, agent_id)
+        if to_agent_id is None:
+            conv_store.requeue(s, conversation_id)
+            text = wording.requeued(name)
+        else:
+            target = agent_store.get_agent(s, to_agent_id)
+            if target is None:
+                raise errors.NotFound("There is no such agent.")
+            if to_agent_id == agent_id:
+                raise errors.InvalidState("The conversation is already yours.")
+            if conv_store.active_counts(s).get(to_agent_id, 0) >= target.max_concurrent:
+                raise errors.AtCapacity(f"{target.display_name} already has as many conversations as they can take.")
+            conv_store.assign_to(s, conversation_id, to_agent_id)
+            text = wording.transferred(name, target.display_name)
+        msg = conv_store.append_message(s, conversation_id, Sender.SYSTEM, text)
+        item = next((i for i in queue_items(s, svc.policy) if i["conversation_id"] == conversation_id), None)
+        target_id = to_agent_id if to_agent_id is not None else least_busy(
+            [a for a in agent_loads(s) if a.agent_id != agent_id])
+        return {"msg": msg, "item": item, "target": target_id}
+
+    done = await svc.run(tx)
+    await publish.messages(svc, conversation_id, [done["msg"]], assignee_id=to_agent_id)
+    await svc.notifier.to_agent(agent_id, ev.MESSAGE, {"conversation_id": conversation_id,
+                                                       "message": ev.message_dict(done["msg"], for_agent=True)})
+    await publish.status(svc, conversation_id)
+    await publish.queue(svc)
+    await publish.agent_state(svc, agent_id)
+    if done["target"] is not None:
+        await publish.agent_state(svc, done["target"])
+        await svc.notifier.to_agent(done["target"], ev.HANDOFF_OFFERED,
+                                    {"conversation_id": conversation_id, "item": done["item"],
+                                     "transferred_from": agent_id})
+
+
+async def leave_queue(svc: Service, conversation_id: int, *, email: Optional[str] = None) -> Dict[str, Any]:
+    """The customer keeps chatting with the bot, or leaves an e-mail for a follow-up."""
+    if email is not None and not EMAIL.match(email.strip()):
+        raise errors.InvalidPayload("That doesn't look like an e-mail address.")
+
+    def tx(s: Session) -> Dict[str, Any]:
+        conv = _conversation(s, conversation_id)
+        if conv.status != ConversationStatus.QUEUED:
+            raise errors.InvalidState("You're not waiting for a person right now.")
+        ticket_id = None
+        if email is not None:
+            last = conv_store.last_message(s, conversation_id, Sender.CUSTOMER)
+            ticket = conv_store.create_ticket(s, conversation_id, email.strip(),
+                                              summary=(last.text if last else "Follow-up requested")[:500])
+            ticket_id = ticket.id
+        conv_store.end_handoff(s, conversation_id, status=ConversationStatus.BOT,
+                               outcome="follow_up" if email else "continued_with_bot")
+        text = wording.follow_up_recorded(email.strip()) if email else wording.continue_with_bot()
+        msg = conv_store.append_message(s, conversation_id, Sender.SYSTEM, text)
+        return {"msg": msg, "session_id": conv.session_id, "ticket_id": ticket_id}
+
+    done = await svc.run(tx)
+    svc.awaiting_email.discard(conversation_id)
+    await _resume(svc, done["session_id"])
+    await publish.messages(svc, conversation_id, [done["msg"]])
+    await publish.status(svc, conversation_id)
+    await publish.queue(svc)
+    return {"ticket_id": done["ticket_id"]} if email else {}
+
+
+async def ask_for_email(svc: Service, conversation_id: int, known_email: Optional[str]) -> Dict[str, Any]:
+    """``/follow_up`` from a button: use the signed-in e-mail, or ask for one."""
+    if known_email:
+        return await leave_queue(svc, conversation_id, email=known_email)
+    msg = await svc.run(conv_store.append_message, conversation_id, Sender.SYSTEM, wording.follow_up_asked())
+    svc.awaiting_email.add(conversation_id)
+    await publish.messages(svc, conversation_id, [msg])
+    return {}
+
+
+async def rate(svc: Service, conversation_id: int, score: Any) -> None:
+    """Record the customer's CSAT score (1-5) after a resolution."""
+    if isinstance(score, bool) or not isinstance(score, (int, float)) or int(score) != score or not 1 <= score <= 5:
+        raise errors.InvalidPayload("The score must be a whole number from 1 to 5.")
+
+    def tx(s: Session) -> Any:
+        conv = _conversation(s, conversation_id)
+        if conv.resolved_at is None:
+            raise errors.InvalidState("There's nothing to rate yet.")
+        conv_store.set_csat(s, conversation_id, int(score))
+        return conv_store.append_message(s, conversation_id, Sender.SYSTEM, wording.csat_thanks(int(score)))
+
+    msg = await svc.run(tx)
+    await publish.messages(svc, conversation_id, [msg])
+
+
+async def _resume(svc: Service, session_id: str) -> None:
+    try:
+        await svc.rasa.resume(session_id)
+        svc.pending_resume.discard(session_id)
+    except Exception:  # noqa: BLE001 - retried before the next bot turn
+        svc.pending_resume.add(session_id)

@@ -1,0 +1,76 @@
+"""Read models of the queue: items for agents, position and wait for customers.
+
+These functions run inside ``Service.run`` (synchronous, on a store session) and only
+call store functions.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any, Dict, List, Optional
+
+from sqlalchemy.orm import Session
+
+from handoff.events import iso
+from handoff.policy import HandoffPolicy
+from handoff.service.routing import AgentLoad, estimated_wait_s, priority, sort_queue
+from store import agents as agent_store
+from store import conversations as conv_store
+from store.models.base import utcnow
+from store.models.support import AgentStatus, Conversation, ConversationStatus, Sender
+
+
+def agent_loads(session: Session) -> List[AgentLoad]:
+    """Every agent's availability and open conversations."""
+    counts = conv_store.active_counts(session)
+    return [AgentLoad(a.id, a.status == AgentStatus.ONLINE, counts.get(a.id, 0), a.max_concurrent)
+            for a in agent_store.list_agents(session)]
+
+
+def queue_items(session: Session, policy: HandoffPolicy, now: Optional[dt.datetime] = None) -> List[Dict[str, Any]]:
+    """Queued conversations, highest live priority first (docs/protocol.md, "Queue item")."""
+    now = now or utcnow()
+    items = []
+    for conv in conv_store.queued_conversations(session):
+        customer = conv_store.customer_brief(session, conv.customer_id)
+        handoff = conv_store.latest_handoff(session, conv.id)
+        last = conv_store.last_message(session, conv.id, Sender.CUSTOMER)
+        waiting_s = max((now - (conv.waiting_since or now)).total_seconds(), 0.0)
+        severity = conv.severity.value
+        items.append({
+            "conversation_id": conv.id,
+            "session_id": conv.session_id,
+            "status": conv.status.value,
+            "priority": priority(policy.queue, severity, waiting_s, (customer or {}).get("lifetime_value", 0.0)),
+            "severity": severity,
+            "waiting_since": iso(conv.waiting_since),
+            "waiting_s": int(waiting_s),
+            "customer": customer,
+            "reasons": list(handoff.reasons or []) if handoff else [],
+            "source": handoff.source if handoff else None,
+            "last_message": last.text if last else None,
+        })
+    return sort_queue(items)
+
+
+def status_payload(session: Session, policy: HandoffPolicy, conv: Conversation) -> Dict[str, Any]:
+    """The customer's ``handoff_status`` for the conversation's current state."""
+    status = conv.status
+    out: Dict[str, Any] = {"status": status.value}
+    if status == ConversationStatus.ASSIGNED and conv.assignee_id:
+        agent = agent_store.get_agent(session, conv.assignee_id)
+        out["agent_name"] = agent.display_name if agent else None
+    elif status == ConversationStatus.QUEUED:
+        loads = agent_loads(session)
+        online = sum(1 for a in loads if a.online)
+        room = sum(1 for a in loads if a.has_room)
+        ids = [i["conversation_id"] for i in queue_items(session, policy)]
+        position = ids.index(conv.id) + 1 if conv.id in ids else 1
+        handoff = conv_store.latest_handoff(session, conv.id)
+        out.update({"reason": "; ".join(handoff.reasons or []) if handoff else None, "position": position,
+                    "estimated_wait_s": estimated_wait_s(policy.queue, position, room, online),
+                    "agents_online": online,
+                    "options": [] if online else ["follow_up", "continue_with_bot"]})
+    elif status == ConversationStatus.RESOLVED:
+        out["csat_requested"] = conv.csat is None
+    return out

@@ -1,0 +1,83 @@
+"""Customer sessions: bind a socket to its conversation, replay, identity checks."""
+
+from __future__ import annotations
+
+import datetime as dt
+import uuid
+from typing import Any, Dict, Optional
+
+from sqlalchemy.orm import Session
+
+from common.identity import verify_identity
+from handoff import errors
+from handoff import events as ev
+from handoff.service.context import CustomerConn, Service
+from handoff.service.queue import status_payload
+from store import conversations as conv_store
+
+
+def new_session_id() -> str:
+    """A server-chosen, unguessable session id."""
+    return uuid.uuid4().hex
+
+
+async def open_session(svc: Service, sid: str, session_id: Optional[str], last_seq: Optional[int],
+                       identity_token: Optional[str]) -> Dict[str, Any]:
+    """Answer ``session_request``: the same conversation back, or a fresh one.
+
+    A session bound to another identity (or to anonymity, when a signed-in customer asks,
+    and vice versa) is refused: ``session_rejected`` and no replay.
+    """
+    identity = verify_identity(identity_token, svc.settings.identity_secret)
+    customer_id = identity.customer_id if identity else None
+    max_idle = dt.timedelta(hours=svc.policy.expire_after_hours)
+
+    def tx(s: Session) -> Dict[str, Any]:
+        conv = conv_store.get_by_session_id(s, session_id) if session_id else None
+        rejected = conv is not None and conv.customer_id != customer_id
+        if rejected or (conv is not None and conv_store.is_expired(conv, max_idle)):
+            conv = None
+        fresh = conv is None
+        if conv is None:
+            conv = conv_store.create_conversation(s, new_session_id(), customer_id)
+        transcript = None
+        if last_seq is not None and not rejected:
+            names = conv_store.agent_names(s)
+            transcript = [ev.message_dict(m, names.get(m.agent_id) if m.agent_id else None)
+                          for m in conv_store.messages_after(s, conv.id, last_seq if not fresh else 0)]
+        return {"conversation_id": conv.id, "session_id": conv.session_id, "rejected": rejected, "fresh": fresh,
+                "status": status_payload(s, svc.policy, conv), "transcript": transcript,
+                "last_seq": conv.last_seq}
+
+    done = await svc.run(tx)
+    previous = svc.customers.get(sid)
+    if previous is not None and previous.conversation_id != done["conversation_id"]:
+        await svc.notifier.leave_conversation(sid, previous.conversation_id)
+    svc.customers[sid] = CustomerConn(sid, done["conversation_id"], done["session_id"], customer_id,
+                                      identity_token if identity else None)
+    await svc.notifier.join_conversation(sid, done["conversation_id"])
+    if done["rejected"]:
+        exc = errors.SessionForbidden()
+        await svc.notifier.to_sid(sid, ev.SESSION_REJECTED, {**errors.error_body(exc), "session_id": session_id})
+    await svc.notifier.to_sid(sid, ev.SESSION_CONFIRM, done["session_id"])
+    await svc.notifier.to_sid(sid, ev.HANDOFF_STATUS, done["status"])
+    if done["transcript"] is not None:
+        await svc.notifier.to_sid(sid, ev.TRANSCRIPT, {"session_id": done["session_id"],
+                                                       "messages": done["transcript"],
+                                                       "last_seq": done["last_seq"]})
+    return ev.ok(session_id=done["session_id"], status=done["status"]["status"], last_seq=done["last_seq"],
+                 fresh=done["fresh"])
+
+
+def connection(svc: Service, sid: str, session_id: Optional[str] = None) -> CustomerConn:
+    """The socket's session; ``no_session`` before ``session_request`` or for another id."""
+    conn = svc.customers.get(sid)
+    if conn is None or (session_id and session_id != conn.session_id):
+        raise errors.NoSession()
+    return conn
+
+
+def disconnect(svc: Service, sid: str) -> None:
+    """Forget a closed customer socket."""
+    svc.customers.pop(sid, None)
+    svc.limiter.forget(sid)

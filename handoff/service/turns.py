@@ -1,0 +1,215 @@
+"""A customer's message: commit, ack, then (in order, per conversation) the bot turn."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import logging
+import re
+from typing import Any, Dict, List, Optional
+
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
+
+from handoff import errors
+from handoff import events as ev
+from handoff.errors import RasaUnavailable
+from handoff.service import handoffs, publish, wording
+from handoff.service.context import CustomerConn, Service
+from handoff.service.decide import Decision, PastTurn, TurnFacts, decide
+from handoff.service.queue import status_payload
+from handoff.service.sessions import connection
+from store import conversations as conv_store
+from store.models.base import utcnow
+from store.models.support import ConversationStatus, Message, Sender
+
+log = logging.getLogger(__name__)
+HISTORY = 10
+CSAT_PAYLOAD = re.compile(r'^/csat\s*(\{.*\})\s*$')
+
+
+def check_text(svc: Service, text: Any) -> str:
+    """The message text, or a clear error (nothing is stored for a refused message)."""
+    if not isinstance(text, str):
+        raise errors.InvalidPayload("`message` must be a string.")
+    if not text.strip():
+        raise errors.EmptyMessage()
+    if len(text) > svc.settings.max_message_chars:
+        raise errors.TooLong(f"Messages can be up to {svc.settings.max_message_chars} characters.")
+    return text.strip()
+
+
+async def customer_message(svc: Service, sid: str, text: Any, session_id: Optional[str],
+                           client_msg_id: Optional[str]) -> Dict[str, Any]:
+    """Store the message (once per ``client_msg_id``), ack it, answer in the background."""
+    conn = connection(svc, sid, session_id)
+    text = check_text(svc, text)
+    if not svc.limiter.allow(sid):
+        raise errors.RateLimited()
+    cid = conn.conversation_id
+
+    def tx(s: Session) -> Dict[str, Any]:
+        if client_msg_id:
+            found = conv_store.find_client_message(s, cid, client_msg_id)
+            if found is not None:
+                return {"msg": found, "duplicate": True}
+        return {"msg": conv_store.append_message(s, cid, Sender.CUSTOMER, text, client_msg_id=client_msg_id),
+                "duplicate": False}
+
+    try:
+        done = await svc.run(tx)
+    except IntegrityError:  # the same client_msg_id committed concurrently
+        done = await svc.run(tx)
+        if not done["duplicate"]:
+            raise
+    msg: Message = done["msg"]
+    if not done["duplicate"]:
+        svc.spawn(_turn(svc, conn, msg), name=f"turn:{cid}")
+    ack = ev.ok(seq=msg.seq, client_msg_id=client_msg_id)
+    if done["duplicate"]:
+        ack["duplicate"] = True
+    return ack
+
+
+async def _turn(svc: Service, conn: CustomerConn, msg: Message) -> None:
+    async with svc.lock(conn.conversation_id):
+        await bot_turn(svc, conn, msg)
+
+
+async def bot_turn(svc: Service, conn: CustomerConn, msg: Message) -> None:
+    """Score the message, then let the state decide who answers (bot, queue notice, agent)."""
+    cid = conn.conversation_id
+    state = await svc.run(_turn_state, cid, msg.seq)
+    finding = await _score(svc, msg.text, state)
+    status = state["status"]
+
+    if status in (ConversationStatus.QUEUED.value, ConversationStatus.ASSIGNED.value):
+        await svc.run(conv_store.update_analysis, msg.id, detection=finding)
+        msg.detection = finding
+        await publish.messages(svc, cid, [msg], assignee_id=state["assignee_id"])
+        if status == ConversationStatus.QUEUED.value:
+            await _queued_turn(svc, conn, msg, finding, state)
+        return
+
+    special = await _special_payload(svc, conn, msg.text, state)
+    if special:
+        return
+    if status == ConversationStatus.RESOLVED.value:
+        await svc.run(conv_store.reopen_for_bot, cid)
+        await publish.status(svc, cid)
+    await publish.messages(svc, cid, [msg])
+    if conn.session_id in svc.pending_resume:
+        await publish.safely(svc.rasa.resume(conn.session_id), "rasa.resume")
+        svc.pending_resume.discard(conn.session_id)
+    metadata = {"detector": {k: finding.get(k) for k in ("score", "severity", "reasons")}}
+    if conn.customer_id is not None:
+        metadata.update(customer_id=conn.customer_id, identity_token=conn.identity_token)
+    try:
+        turn = await svc.rasa.send(conn.session_id, msg.text, metadata)
+    except RasaUnavailable:
+        await svc.run(conv_store.update_analysis, msg.id, detection=finding)
+        await handoffs.start_handoff(svc, cid, Decision("rasa_down", ["The assistant is not answering"],
+                                                        finding.get("severity") or "none",
+                                                        float(finding.get("score") or 0.0)))
+        return
+
+    def store_replies(s: Session) -> List[Message]:
+        conv_store.update_analysis(s, msg.id, parse=turn.parse, detection=finding)
+        return [conv_store.append_message(s, cid, Sender.BOT, str(m.get("text") or ""), payload=_payload(m))
+                for m in turn.visible_messages()]
+
+    replies = await svc.run(store_replies)
+    await publish.messages(svc, cid, replies)
+    decision = decide(svc.policy, TurnFacts(text=msg.text, finding=finding, intent=turn.intent,
+                                            confidence=turn.confidence, bot_requests=turn.handoff_requests(),
+                                            history=state["history"]))
+    if decision is not None:
+        await handoffs.start_handoff(svc, cid, decision)
+
+
+async def _queued_turn(svc: Service, conn: CustomerConn, msg: Message, finding: Dict[str, Any],
+                       state: Dict[str, Any]) -> None:
+    cid = conn.conversation_id
+    if cid in svc.awaiting_email and handoffs.EMAIL.match(msg.text):
+        await handoffs.leave_queue(svc, cid, email=msg.text)
+        return
+    if await _special_payload(svc, conn, msg.text, state):
+        return
+    decision = decide(svc.policy, TurnFacts(text=msg.text, finding=finding, history=state["history"]))
+    if decision is not None:
+        await handoffs.start_handoff(svc, cid, decision)  # only raises the severity while queued
+
+    def tx(s: Session) -> Message:
+        conv = conv_store.get_conversation(s, cid)
+        st = status_payload(s, svc.policy, conv)
+        return conv_store.append_message(s, cid, Sender.SYSTEM, wording.still_queued(
+            st.get("position", 1), st.get("estimated_wait_s"), st.get("agents_online", 0)))
+
+    await publish.messages(svc, cid, [await svc.run(tx)])
+
+
+async def _special_payload(svc: Service, conn: CustomerConn, text: str, state: Dict[str, Any]) -> bool:
+    """Rasa-widget buttons the service answers itself: CSAT, follow-up, back to the bot."""
+    cid = conn.conversation_id
+    try:
+        match = CSAT_PAYLOAD.match(text)
+        if match:
+            score = json.loads(match.group(1)).get("score")
+            await handoffs.rate(svc, cid, score)
+            return True
+        if text == "/continue_with_bot" and state["status"] == ConversationStatus.QUEUED.value:
+            await handoffs.leave_queue(svc, cid)
+            return True
+        if text == "/follow_up" and state["status"] == ConversationStatus.QUEUED.value:
+            await handoffs.ask_for_email(svc, cid, state.get("customer_email"))
+            return True
+    except (errors.HandoffError, ValueError, AttributeError) as exc:
+        log.info("handoff.payload_ignored text=%r error=%r", text[:40], exc)
+    return False
+
+
+def _turn_state(s: Session, cid: int, seq: int) -> Dict[str, Any]:
+    conv = conv_store.get_conversation(s, cid)
+    earlier = [m for m in conv_store.recent_customer_messages(s, cid, HISTORY + 1) if m.seq < seq][-HISTORY:]
+    customer = conv_store.customer_brief(s, conv.customer_id) or {}
+    return {
+        "status": conv.status.value,
+        "assignee_id": conv.assignee_id,
+        "customer_value": customer.get("lifetime_value", 0.0),
+        "customer_email": customer.get("email"),
+        "waiting_s": (utcnow() - conv.waiting_since).total_seconds() if conv.waiting_since else 0.0,
+        "order_numbers": conv_store.customer_order_numbers(s, conv.customer_id),
+        "history": [PastTurn(m.text, (m.parse or {}).get("intent", {}).get("name"),
+                             (m.parse or {}).get("intent", {}).get("confidence"),
+                             (m.detection or {}).get("severity") or "none") for m in earlier],
+        "raw_history": [(m.text, m.parse, m.detection) for m in earlier],
+    }
+
+
+async def _score(svc: Service, text: str, state: Dict[str, Any]) -> Dict[str, Any]:
+    """The detector's finding as a dict; a detector failure never loses the message."""
+    from handoff.detect import Turn
+
+    history = [Turn(t, intent=(p or {}).get("intent", {}).get("name"),
+                    confidence=(p or {}).get("intent", {}).get("confidence"), finding=None)
+               for t, p, _ in state["raw_history"]]
+    try:
+        finding = await asyncio.get_running_loop().run_in_executor(
+            svc.detector_pool, lambda: svc.detector.score_turn(text, history, waiting_s=state["waiting_s"],
+                                                  customer_value=state["customer_value"],
+                                                  order_numbers=tuple(state["order_numbers"])))
+        return dict(finding.to_dict())
+    except Exception:  # noqa: BLE001 - the turn goes on without a finding
+        log.exception("handoff.detector_failed")
+        return {"score": 0.0, "severity": "none", "reasons": [], "topics": []}
+
+
+def _payload(message: Dict[str, Any]) -> Optional[Dict[str, Any]]:
+    out: Dict[str, Any] = {}
+    if message.get("buttons"):
+        out["buttons"] = [{"title": b.get("title"), "payload": b.get("payload")} for b in message["buttons"]]
+    if message.get("image"):
+        out["attachment"] = {"type": "image", "payload": {"src": message["image"]}}
+    if message.get("attachment"):
+        out["attachment"] = message["attachment"]
+    return out or None

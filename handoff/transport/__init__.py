@@ -1,0 +1,1 @@
+"""Transport: Socket.IO namespaces and HTTP routes. Parse, call one service function, emit."""

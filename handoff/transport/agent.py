@@ -1,0 +1,103 @@
+"""Agent namespace ``/agent``: authenticated at connect (docs/protocol.md)."""
+
+from __future__ import annotations
+
+from typing import Any, Callable, Dict, Optional
+
+import socketio
+
+from handoff import errors
+from handoff import events as ev
+from handoff.service import agents, handoffs
+from handoff.service.context import Service
+from handoff.service.queue import queue_items
+from handoff.transport import parse
+from handoff.transport.guard import guarded
+
+
+class AgentNamespace(socketio.AsyncNamespace):
+    """Translates agent events into service calls."""
+
+    def __init__(self, service: Callable[[], Service]) -> None:
+        super().__init__(ev.AGENT_NS)
+        self.service = service
+
+    async def on_connect(self, sid: str, environ: Dict[str, Any], auth: Optional[Dict[str, Any]] = None) -> None:
+        token = auth.get("token") if isinstance(auth, dict) else None
+        try:
+            await agents.connect(self.service(), sid, token)
+        except errors.HandoffError as exc:
+            raise socketio.exceptions.ConnectionRefusedError(errors.error_body(exc)) from exc
+
+    async def on_disconnect(self, sid: str, reason: Any = None) -> None:
+        await agents.disconnect(self.service(), sid)
+
+    def _me(self, sid: str) -> int:
+        return agents.agent_of(self.service(), sid)
+
+    @guarded
+    async def on_queue(self, sid: str, data: Any = None) -> Dict[str, Any]:
+        self._me(sid)
+        svc = self.service()
+        return ev.ok(items=await svc.run(queue_items, svc.policy))
+
+    @guarded
+    async def on_claim(self, sid: str, data: Any = None) -> Dict[str, Any]:
+        view = await handoffs.claim(self.service(), self._me(sid), _cid(parse.obj(data)))
+        return ev.ok(conversation=view)
+
+    @guarded
+    async def on_open(self, sid: str, data: Any = None) -> Dict[str, Any]:
+        view = await agents.open_view(self.service(), sid, self._me(sid), parse.obj(data).get("conversation_id"))
+        return ev.ok(conversation=view)
+
+    @guarded
+    async def on_send(self, sid: str, data: Any = None) -> Dict[str, Any]:
+        data = parse.obj(data)
+        return await agents.send(self.service(), self._me(sid), data.get("conversation_id"), data.get("text"))
+
+    @guarded
+    async def on_typing(self, sid: str, data: Any = None) -> None:
+        data = parse.obj(data)
+        await agents.typing(self.service(), self._me(sid), data.get("conversation_id"), data.get("typing"))
+
+    @guarded
+    async def on_note(self, sid: str, data: Any = None) -> Dict[str, Any]:
+        data = parse.obj(data)
+        return await agents.note(self.service(), self._me(sid), data.get("conversation_id"), data.get("text"))
+
+    @guarded
+    async def on_grant(self, sid: str, data: Any = None) -> Dict[str, Any]:
+        return await agents.grant(self.service(), self._me(sid), parse.obj(data))
+
+    @guarded
+    async def on_hand_back(self, sid: str, data: Any = None) -> Dict[str, Any]:
+        await handoffs.hand_back(self.service(), self._me(sid), _cid(parse.obj(data)))
+        return ev.ok()
+
+    @guarded
+    async def on_transfer(self, sid: str, data: Any = None) -> Dict[str, Any]:
+        data = parse.obj(data)
+        to = data.get("to_agent_id")
+        if to is not None and (isinstance(to, bool) or not isinstance(to, int)):
+            raise errors.InvalidPayload("`to_agent_id` must be an integer or absent.")
+        await handoffs.transfer(self.service(), self._me(sid), _cid(data), to)
+        return ev.ok()
+
+    @guarded
+    async def on_resolve(self, sid: str, data: Any = None) -> Dict[str, Any]:
+        data = parse.obj(data)
+        disposition = parse.opt_str(data, "disposition") or "resolved"
+        await handoffs.resolve(self.service(), self._me(sid), _cid(data), disposition)
+        return ev.ok()
+
+    @guarded
+    async def on_set_status(self, sid: str, data: Any = None) -> Dict[str, Any]:
+        return await agents.set_status(self.service(), self._me(sid), parse.obj(data).get("status"))
+
+
+def _cid(data: Dict[str, Any]) -> int:
+    value = data.get("conversation_id")
+    if isinstance(value, bool) or not isinstance(value, int):
+        raise errors.InvalidPayload("`conversation_id` must be an integer.")
+    return value

@@ -1,0 +1,53 @@
+"""Inbound payload checks: the right shape or a clear ``invalid_payload``."""
+
+from __future__ import annotations
+
+from typing import Any, Dict, Optional
+
+from handoff.errors import InvalidPayload
+
+MAX_ID_CHARS = 64
+
+
+def obj(data: Any, *, allow_none: bool = False) -> Dict[str, Any]:
+    """The payload as a dict (``None`` becomes ``{}`` when allowed)."""
+    if data is None and allow_none:
+        return {}
+    if not isinstance(data, dict):
+        raise InvalidPayload("The payload must be a JSON object.")
+    return data
+
+
+def opt_str(data: Dict[str, Any], key: str, max_len: int = MAX_ID_CHARS) -> Optional[str]:
+    """An optional short string field."""
+    value = data.get(key)
+    if value is None or value == "":
+        return None
+    if not isinstance(value, str) or len(value) > max_len:
+        raise InvalidPayload(f"`{key}` must be a string of at most {max_len} characters.")
+    return value
+
+
+def opt_int(data: Dict[str, Any], key: str) -> Optional[int]:
+    """An optional non-negative integer field."""
+    value = data.get(key)
+    if value is None:
+        return None
+    if isinstance(value, bool) or not isinstance(value, int) or value < 0:
+        raise InvalidPayload(f"`{key}` must be a non-negative integer.")
+    return value
+
+
+def custom_data(data: Dict[str, Any]) -> Dict[str, Any]:
+    """``customData`` (Rasa widgets may send it as an object or leave it out)."""
+    value = data.get("customData")
+    if value is None:
+        return {}
+    if not isinstance(value, dict):
+        raise InvalidPayload("`customData` must be an object.")
+    return value
+
+
+def token(data: Dict[str, Any]) -> Optional[str]:
+    """The identity token from ``customData`` (long strings allowed)."""
+    return opt_str(custom_data(data), "identity_token", max_len=4096)

@@ -1,0 +1,351 @@
+"""SQL for conversations, their transcript, handoffs and follow-up tickets.
+
+Every function is synchronous, takes a ``Session`` first and never commits: the caller
+(the handoff service, through ``AsyncSession.run_sync``) owns the transaction, so a
+message and the state change it causes are committed together.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any, Dict, List, Optional, Sequence
+
+from sqlalchemy import func, select, update
+from sqlalchemy.orm import Session
+
+from store.models.base import utcnow
+from store.models.support import (
+    Conversation,
+    ConversationStatus,
+    Handoff,
+    Message,
+    Sender,
+    Severity,
+    Ticket,
+)
+
+OPEN_HANDOFF_STATUSES = (ConversationStatus.QUEUED, ConversationStatus.ASSIGNED)
+
+
+def get_conversation(session: Session, conversation_id: int) -> Optional[Conversation]:
+    """The conversation with ``conversation_id``, or None."""
+    return session.get(Conversation, conversation_id)
+
+
+def get_by_session_id(session: Session, session_id: str) -> Optional[Conversation]:
+    """The conversation of a customer session id, or None."""
+    return session.execute(select(Conversation).where(Conversation.session_id == session_id)).scalar_one_or_none()
+
+
+def create_conversation(session: Session, session_id: str, customer_id: Optional[int]) -> Conversation:
+    """A new bot-owned conversation for ``session_id``."""
+    conv = Conversation(session_id=session_id, customer_id=customer_id, status=ConversationStatus.BOT,
+                        last_seq=0, created_at=utcnow(), updated_at=utcnow())
+    session.add(conv)
+    session.flush()
+    return conv
+
+
+def next_seq(session: Session, conversation_id: int) -> int:
+    """Reserve the conversation's next sequence number.
+
+    The UPDATE takes the row lock (PostgreSQL) or the write lock (SQLite) until commit,
+    so two writers on one conversation, even in two processes, get consecutive numbers.
+    """
+    session.execute(
+        update(Conversation)
+        .where(Conversation.id == conversation_id)
+        .values(last_seq=Conversation.last_seq + 1, updated_at=utcnow())
+        .execution_options(synchronize_session=False)
+    )
+    seq = session.execute(select(Conversation.last_seq).where(Conversation.id == conversation_id)).scalar_one()
+    conv = session.get(Conversation, conversation_id)
+    if conv is not None:
+        session.refresh(conv, ["last_seq", "updated_at"])
+    return int(seq)
+
+
+def append_message(
+    session: Session,
+    conversation_id: int,
+    sender: Sender,
+    text: str,
+    *,
+    private: bool = False,
+    agent_id: Optional[int] = None,
+    client_msg_id: Optional[str] = None,
+    payload: Optional[Dict[str, Any]] = None,
+    parse: Optional[Dict[str, Any]] = None,
+    detection: Optional[Dict[str, Any]] = None,
+) -> Message:
+    """Append one message with the next sequence number."""
+    msg = Message(
+        conversation_id=conversation_id,
+        seq=next_seq(session, conversation_id),
+        sender=sender,
+        text=text,
+        private=private,
+        agent_id=agent_id,
+        client_msg_id=client_msg_id,
+        payload=payload,
+        parse=parse,
+        detection=detection,
+        created_at=utcnow(),
+    )
+    session.add(msg)
+    session.flush()
+    return msg
+
+
+def find_client_message(session: Session, conversation_id: int, client_msg_id: str) -> Optional[Message]:
+    """The customer message already stored under ``client_msg_id``, or None."""
+    return session.execute(
+        select(Message).where(Message.conversation_id == conversation_id, Message.client_msg_id == client_msg_id)
+    ).scalar_one_or_none()
+
+
+def update_analysis(session: Session, message_id: int, *, parse: Optional[dict] = None,
+                    detection: Optional[dict] = None) -> None:
+    """Store Rasa's parse and/or the detector's finding on a message."""
+    msg = session.get(Message, message_id)
+    if msg is None:
+        return
+    if parse is not None:
+        msg.parse = parse
+    if detection is not None:
+        msg.detection = detection
+    session.flush()
+
+
+def messages_after(session: Session, conversation_id: int, after_seq: int = 0,
+                   include_private: bool = False) -> List[Message]:
+    """Messages with ``seq > after_seq`` in order (private notes only when asked)."""
+    query = select(Message).where(Message.conversation_id == conversation_id, Message.seq > after_seq)
+    if not include_private:
+        query = query.where(Message.private.is_(False))
+    return list(session.execute(query.order_by(Message.seq)).scalars())
+
+
+def recent_customer_messages(session: Session, conversation_id: int, limit: int = 10) -> List[Message]:
+    """The last ``limit`` customer messages, oldest first."""
+    rows = session.execute(
+        select(Message)
+        .where(Message.conversation_id == conversation_id, Message.sender == Sender.CUSTOMER)
+        .order_by(Message.seq.desc())
+        .limit(limit)
+    ).scalars()
+    return list(reversed(list(rows)))
+
+
+def open_handoff(session: Session, conversation_id: int, *, source: str, reasons: Sequence[str], score: float,
+                 severity: Severity, priority: float) -> Handoff:
+    """Queue the conversation and record why; keeps an already-open handoff."""
+    conv = session.get(Conversation, conversation_id)
+    if conv is None:
+        raise LookupError(conversation_id)
+    current = latest_handoff(session, conversation_id)
+    if conv.status in OPEN_HANDOFF_STATUSES and current is not None and current.ended_at is None:
+        return current
+    now = utcnow()
+    conv.status = ConversationStatus.QUEUED
+    conv.assignee_id = None
+    conv.waiting_since = now
+    conv.priority = priority
+    conv.severity = severity
+    conv.resolved_at = None
+    handoff = Handoff(conversation_id=conversation_id, source=source, reasons=list(reasons), score=score,
+                      severity=severity, requested_at=now)
+    session.add(handoff)
+    session.flush()
+    return handoff
+
+
+def latest_handoff(session: Session, conversation_id: int) -> Optional[Handoff]:
+    """The newest handoff record of a conversation."""
+    return session.execute(
+        select(Handoff).where(Handoff.conversation_id == conversation_id)
+        .order_by(Handoff.requested_at.desc(), Handoff.id.desc()).limit(1)
+    ).scalar_one_or_none()
+
+
+def claim(session: Session, conversation_id: int, agent_id: int) -> bool:
+    """Atomically assign a queued conversation; False when someone else was first."""
+    result = session.execute(
+        update(Conversation)
+        .where(Conversation.id == conversation_id, Conversation.status == ConversationStatus.QUEUED)
+        .values(status=ConversationStatus.ASSIGNED, assignee_id=agent_id, updated_at=utcnow())
+        .execution_options(synchronize_session=False)
+    )
+    if result.rowcount != 1:
+        return False
+    handoff = latest_handoff(session, conversation_id)
+    if handoff is not None and handoff.accepted_at is None:
+        handoff.accepted_by = agent_id
+        handoff.accepted_at = utcnow()
+    conv = session.get(Conversation, conversation_id)
+    session.refresh(conv)
+    return True
+
+
+def assign_to(session: Session, conversation_id: int, agent_id: int) -> None:
+    """Move an assigned conversation to another agent (transfer)."""
+    conv = session.get(Conversation, conversation_id)
+    conv.assignee_id = agent_id
+    handoff = latest_handoff(session, conversation_id)
+    if handoff is not None:
+        handoff.accepted_by = agent_id
+        handoff.accepted_at = utcnow()
+    session.flush()
+
+
+def requeue(session: Session, conversation_id: int) -> None:
+    """Put an assigned conversation back in the queue (transfer to nobody)."""
+    conv = session.get(Conversation, conversation_id)
+    conv.status = ConversationStatus.QUEUED
+    conv.assignee_id = None
+    conv.waiting_since = utcnow()
+    session.flush()
+
+
+def end_handoff(session: Session, conversation_id: int, *, status: ConversationStatus, outcome: str,
+                disposition: Optional[str] = None) -> None:
+    """Close the open handoff and move the conversation to ``bot`` or ``resolved``."""
+    conv = session.get(Conversation, conversation_id)
+    now = utcnow()
+    conv.status = status
+    conv.assignee_id = None
+    conv.waiting_since = None
+    if status == ConversationStatus.RESOLVED:
+        conv.resolved_at = now
+        conv.disposition = disposition
+    handoff = latest_handoff(session, conversation_id)
+    if handoff is not None and handoff.ended_at is None:
+        handoff.ended_at = now
+        handoff.outcome = outcome
+    session.flush()
+
+
+def reopen_for_bot(session: Session, conversation_id: int) -> None:
+    """A resolved conversation the customer writes to again goes back to the bot."""
+    conv = session.get(Conversation, conversation_id)
+    conv.status = ConversationStatus.BOT
+    session.flush()
+
+
+def mark_first_agent_reply(session: Session, conversation_id: int) -> None:
+    """Record the first agent reply time once."""
+    conv = session.get(Conversation, conversation_id)
+    if conv.first_agent_reply_at is None:
+        conv.first_agent_reply_at = utcnow()
+        session.flush()
+
+
+def set_csat(session: Session, conversation_id: int, score: int) -> None:
+    """Store the customer's satisfaction score (1-5)."""
+    conv = session.get(Conversation, conversation_id)
+    conv.csat = score
+    session.flush()
+
+
+def create_ticket(session: Session, conversation_id: int, email: str, summary: str) -> Ticket:
+    """Record a promised e-mail follow-up."""
+    conv = session.get(Conversation, conversation_id)
+    conv.follow_up_email = email
+    ticket = Ticket(conversation_id=conversation_id, customer_id=conv.customer_id, email=email,
+                    summary=summary, status="open", created_at=utcnow())
+    session.add(ticket)
+    session.flush()
+    return ticket
+
+
+def queued_conversations(session: Session) -> List[Conversation]:
+    """Every queued conversation, oldest wait first."""
+    return list(session.execute(
+        select(Conversation).where(Conversation.status == ConversationStatus.QUEUED)
+        .order_by(Conversation.waiting_since, Conversation.id)
+    ).scalars())
+
+
+def assigned_to(session: Session, agent_id: int) -> List[Conversation]:
+    """The conversations an agent currently holds."""
+    return list(session.execute(
+        select(Conversation).where(Conversation.status == ConversationStatus.ASSIGNED,
+                                   Conversation.assignee_id == agent_id).order_by(Conversation.id)
+    ).scalars())
+
+
+def active_counts(session: Session) -> Dict[int, int]:
+    """Assigned conversations per agent id."""
+    rows = session.execute(
+        select(Conversation.assignee_id, func.count(Conversation.id))
+        .where(Conversation.status == ConversationStatus.ASSIGNED, Conversation.assignee_id.is_not(None))
+        .group_by(Conversation.assignee_id)
+    ).all()
+    return {int(agent_id): int(count) for agent_id, count in rows}
+
+
+def last_message(session: Session, conversation_id: int, sender: Optional[Sender] = None) -> Optional[Message]:
+    """The newest public message (of ``sender`` when given)."""
+    query = select(Message).where(Message.conversation_id == conversation_id, Message.private.is_(False))
+    if sender is not None:
+        query = query.where(Message.sender == sender)
+    return session.execute(query.order_by(Message.seq.desc()).limit(1)).scalar_one_or_none()
+
+
+def is_expired(conv: Conversation, max_idle: dt.timedelta, now: Optional[dt.datetime] = None) -> bool:
+    """True when nothing happened in the conversation for longer than ``max_idle``."""
+    now = now or utcnow()
+    return (now - (conv.updated_at or conv.created_at)) > max_idle
+
+
+def agent_names(session: Session) -> Dict[int, str]:
+    """Display name of every agent by id (for transcripts)."""
+    from store.models.support import Agent
+
+    return {int(i): str(n) for i, n in session.execute(select(Agent.id, Agent.display_name)).all()}
+
+
+def customer_brief(session: Session, customer_id: Optional[int]) -> Optional[Dict[str, Any]]:
+    """Name, e-mail, tier and lifetime value of a customer, or None."""
+    from store.models.commerce import Customer
+
+    if customer_id is None:
+        return None
+    customer = session.get(Customer, customer_id)
+    if customer is None:
+        return None
+    return {"id": customer.id, "name": customer.name, "email": customer.email, "tier": customer.tier.value,
+            "lifetime_value": float(customer.lifetime_value or 0)}
+
+
+def list_customers(session: Session) -> List[Dict[str, Any]]:
+    """Every customer, by name (the demo shop's sign-in picker)."""
+    from store.models.commerce import Customer
+
+    rows = session.execute(select(Customer).order_by(Customer.name)).scalars()
+    return [{"id": c.id, "name": c.name, "email": c.email, "tier": c.tier.value} for c in rows]
+
+
+def customer_order_numbers(session: Session, customer_id: Optional[int]) -> List[str]:
+    """The customer's order numbers, newest first."""
+    from store.models.commerce import Order
+
+    if customer_id is None:
+        return []
+    return list(session.execute(select(Order.number).where(Order.customer_id == customer_id)
+                                .order_by(Order.placed_at.desc())).scalars())
+
+
+def get_invoice(session: Session, number: str) -> Optional[Dict[str, Any]]:
+    """An invoice with its order number, or None."""
+    from store.models.commerce import Invoice, Order
+
+    invoice = session.execute(select(Invoice).where(Invoice.number == number)).scalar_one_or_none()
+    if invoice is None:
+        return None
+    order = session.get(Order, invoice.order_id) if invoice.order_id else None
+    items = [{"name": i.name, "quantity": i.quantity, "unit_price": str(i.unit_price)}
+             for i in (order.items if order else [])]
+    return {"number": invoice.number, "customer_id": invoice.customer_id, "amount": str(invoice.amount),
+            "issued_at": invoice.issued_at.isoformat(), "order": order.number if order else None,
+            "currency": order.currency if order else "USD", "items": items}
