@@ -53,15 +53,19 @@ export class ActionsView {
     const feedback = el("p", { class: "form-feedback", role: "alert" });
     const submit = el("button", { type: "submit", class: "btn btn-primary", text: "Grant" });
     const amountRow = el("div", { class: "field" }, el("label", { for: "grant-amount", text: `Amount (budget ${money(budget)})` }), amount);
+    let chargeId = null; // set by a "refund duplicate charge" preset
     const syncKind = () => { amountRow.hidden = kind.value !== "credit"; };
-    kind.addEventListener("change", syncKind);
+    kind.addEventListener("change", () => { chargeId = null; syncKind(); });
+    order.addEventListener("change", () => { chargeId = null; });
     syncKind();
     const presets = grantable.map((g) => el("button", {
       type: "button", class: "chip", text: g.label || `${KIND_LABELS[g.kind] || g.kind} for #${g.order_number}`,
       onclick: () => {
         kind.value = g.kind;
         if (g.order_number) order.value = g.order_number;
-        amount.value = g.max_amount ? String(g.max_amount) : "";
+        chargeId = g.charge_id || null;
+        const suggested = g.suggested_amount || g.max_amount;
+        amount.value = g.kind === "credit" && suggested ? String(suggested) : "";
         if (!reason.value && g.reason) reason.value = g.reason;
         syncKind();
         reason.focus();
@@ -81,8 +85,10 @@ export class ActionsView {
       event.preventDefault();
       feedback.textContent = "";
       feedback.classList.remove("ok");
-      const grant = { kind: kind.value, order_number: order.value, reason: reason.value.trim() };
-      if (!grant.order_number) { feedback.textContent = "Pick an order first."; return; }
+      const grant = { kind: kind.value, reason: reason.value.trim() };
+      if (grant.kind === "refund" && chargeId) grant.charge_id = chargeId;
+      else grant.order_number = order.value;
+      if (!grant.charge_id && !grant.order_number) { feedback.textContent = "Pick an order first."; return; }
       if (!grant.reason) { feedback.textContent = "Add a short reason: it goes into the note."; reason.focus(); return; }
       if (grant.kind === "credit") {
         const value = Number(amount.value);
@@ -93,12 +99,14 @@ export class ActionsView {
       submit.disabled = true;
       const error = await this.actions.grant(grant);
       submit.disabled = false;
-      if (error) feedback.textContent = error;
-      else {
-        feedback.classList.add("ok");
-        feedback.textContent = `${KIND_LABELS[grant.kind]} granted for #${grant.order_number}.`;
-        reason.value = "";
+      if (error) {
+        feedback.textContent = error;
+        return;
       }
+      // The panel was re-rendered with fresh context meanwhile: report in the live form.
+      const live = this.root.querySelector(".grant-form .form-feedback") || feedback;
+      live.classList.add("ok");
+      live.textContent = `${KIND_LABELS[grant.kind]} granted${grant.order_number ? ` for #${grant.order_number}` : ""}. A note was added.`;
     });
     return form;
   }

@@ -16,12 +16,19 @@ const SITUATION_LABELS = {
   severe: "Very upset",
 };
 
-/** Replace `{first_name}`, `{name}`, `{agent}` placeholders if a phrase has them. */
-export function personalise(text, { firstName, name, agent }) {
+/**
+ * Fill the phrase bank's placeholders: `{name}` (the customer's first name), `{order}`
+ * ("#1042"), `{agent}`. A phrase without a known name still reads naturally.
+ */
+export function personalise(text, { firstName, order, agent }) {
   return String(text)
-    .replace(/\{first_name\}/g, firstName || "there")
-    .replace(/\{name\}/g, name || "there")
-    .replace(/\{agent\}/g, agent || "");
+    .replace(/\{name\},\s*/g, firstName ? `${firstName}, ` : "")
+    .replace(/,\s*\{name\}/g, firstName ? `, ${firstName}` : "")
+    .replace(/\{(first_)?name\}/g, firstName || "")
+    .replace(/\{order\}/g, order ? `#${order}` : "your order")
+    .replace(/\{agent\}/g, agent || "")
+    .replace(/^\s*([a-z])/, (m, c) => c.toUpperCase())
+    .replace(/\s{2,}/g, " ");
 }
 
 export class Composer {
@@ -76,7 +83,7 @@ export class Composer {
   /**
    * Show suggestions for a conversation view.
    * @param {object} view the conversation view (`situation`, `suggested_replies`)
-   * @param {{firstName?: string, name?: string, agent?: string}} people
+   * @param {{firstName?: string, order?: string, agent?: string}} people
    */
   load(view, people) {
     const sameConversation = this.view && this.view.id === view.id;

@@ -102,10 +102,11 @@ class Console {
     const name = (item.customer && item.customer.name) || "A visitor";
     const why = (item.reasons || [])[0] || item.last_message || "asked for help";
     beep();
-    toast(this.nodes.toasts, {
+    const notice = toast(this.nodes.toasts, {
       title: `New handoff: ${name} (${item.severity || "none"})`, body: why, tone: item.severity === "severe" ? "alert" : "info",
       action: { label: "Claim", run: () => this.claim(item.conversation_id) },
     });
+    notice.dataset.conversationId = String(item.conversation_id);
   }
 
   async claim(id) {
@@ -114,6 +115,7 @@ class Console {
       toast(this.nodes.toasts, { title: "Couldn't claim that conversation", body: ackError(ack), tone: "alert" });
       return;
     }
+    for (const node of this.nodes.toasts.querySelectorAll(`[data-conversation-id="${Number(id)}"]`)) node.remove();
     this.store(ack.conversation);
     this.select(ack.conversation.id);
   }
@@ -197,7 +199,7 @@ class Console {
       onclick: () => this.closeTab(view.id) }));
     this.transcript.reset(view.messages || [], name);
     const firstName = view.customer && view.customer.name ? view.customer.name.split(" ")[0] : "";
-    this.composer.load(view, { firstName, name, agent: this.agent && this.agent.display_name });
+    this.composer.load(view, { firstName, order: topicOrder(view), agent: this.agent && this.agent.display_name });
     this.composer.setEnabled(mine, mine ? "" : "Claim this conversation to reply.");
     this.nodes.actions.hidden = !mine;
     if (mine) this.actions.render(view, this.agent);
@@ -271,6 +273,18 @@ class Console {
     await this.open(id, { quiet: true });
     return null;
   }
+}
+
+/** The order the conversation is about: last one the customer named, else the most pressing. */
+function topicOrder(view) {
+  for (const message of [...(view.messages || [])].reverse()) {
+    const entity = message.parse && (message.parse.entities || []).find((e) => e.entity === "order_number");
+    if (entity && entity.value) return String(entity.value).replace(/^#/, "");
+  }
+  const context = view.customer_context || {};
+  if (context.pressing_issue && context.pressing_issue.order) return String(context.pressing_issue.order);
+  const orders = context.orders || [];
+  return orders.length ? String(orders[0].number) : "";
 }
 
 function savedOpenIds() {

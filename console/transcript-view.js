@@ -41,6 +41,7 @@ export class TranscriptView {
   constructor(list) {
     this.list = list;
     this.seqs = new Set();
+    this.messages = [];
     this.customerName = null;
   }
 
@@ -48,8 +49,20 @@ export class TranscriptView {
   reset(messages, customerName) {
     this.list.replaceChildren();
     this.seqs.clear();
+    this.messages = [];
     this.customerName = customerName;
     for (const message of [...messages].sort((a, b) => (a.seq ?? 0) - (b.seq ?? 0))) this.add(message);
+  }
+
+  /** A clicked quick reply is stored as its payload ("/affirm"): show the button's title too. */
+  _displayText(message) {
+    const text = message.text || "";
+    if (message.sender !== "customer" || !text.startsWith("/")) return text;
+    for (const other of this.messages) {
+      const match = (other.quick_replies || other.buttons || []).find((b) => b.payload === text);
+      if (match) return `${match.title} (${text})`;
+    }
+    return text;
   }
 
   /** Add one message in seq order; a seq already shown is ignored. */
@@ -58,7 +71,8 @@ export class TranscriptView {
       if (this.seqs.has(message.seq)) return false;
       this.seqs.add(message.seq);
     }
-    const row = messageRow(message, this.customerName);
+    this.messages.push(message);
+    const row = messageRow({ ...message, text: this._displayText(message) }, this.customerName);
     const later = Number.isInteger(message.seq)
       ? [...this.list.children].find((node) => Number(node.dataset.seq) > message.seq) : null;
     if (later) this.list.insertBefore(row, later);

@@ -16,7 +16,7 @@ const CONNECTION_TEXT = {
   offline: "Offline — reconnecting. Your messages will be sent when we're back.",
 };
 
-const HANDLED_BY_FORMS = ["/csat", "/continue_with_bot"];
+const HANDLED_BY_FORMS = ["/csat", "/continue_with_bot", "/follow_up"];
 
 let viewCount = 0;
 
