@@ -44,6 +44,12 @@ class Reply:
         self.texts.append(text)
         return text
 
+    def say_new(self, text: str) -> Optional[str]:
+        """Say ``text`` unless it was already said in this conversation (facts, lists)."""
+        if any(text in old for old in voice.said(self.tracker) + self.texts):
+            return None
+        return self.say(text)
+
     def pick(self, options: List[str], buttons: Optional[List[Dict[str, str]]] = None, **fields: Any) -> str:
         """Say one of ``options`` not yet said in this conversation."""
         return self.say(voice.pick(self.tracker, options, also_said=self.texts, **fields), buttons)

@@ -61,7 +61,7 @@ def describe(reply: Reply, order: JSON) -> None:
     reply.pick(STATUS[key], **fields)
     scans = latest_scans(order)
     if scans and status not in ("cancelled", "processing"):
-        reply.say(scans)
+        reply.say_new(scans)
 
 
 class ActionOrderStatus(BotAction):
