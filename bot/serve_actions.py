@@ -2,21 +2,19 @@
 
 rasa_sdk's own runner binds 0.0.0.0, so we build its app with
 ``rasa_sdk.endpoint.create_app`` and run it ourselves on ``127.0.0.1:$ACTIONS_PORT``
-(default 5055). The store engine is created when the server starts and disposed when it
-stops, never at import.
+(``settings.actions_port``, default 5055). The store engine is created when the server
+starts and disposed when it stops, never at import.
 """
 
 from __future__ import annotations
 
 import logging
-import os
 from typing import Optional
 
 from sanic import Sanic
 
 from common.settings import Settings, load_settings
 
-DEFAULT_PORT = 5055
 HOST = "127.0.0.1"
 logger = logging.getLogger("bot.actions.server")
 
@@ -42,15 +40,11 @@ def create_app(settings: Optional[Settings] = None) -> Sanic:
     return app
 
 
-def port_from_env() -> int:
-    value = os.environ.get("ACTIONS_PORT", "")
-    return int(value) if value.strip() else DEFAULT_PORT
-
-
 def main() -> None:
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s %(message)s")
-    port = port_from_env()
-    app = create_app()
+    settings = load_settings()
+    port = settings.actions_port
+    app = create_app(settings)
     logger.info("actions.listening http://%s:%d/webhook", HOST, port)
     app.run(host=HOST, port=port, workers=1, access_log=False, motd=False)
 

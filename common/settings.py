@@ -31,6 +31,7 @@ class Settings:
         rasa_url: base URL of the Rasa server.
         rasa_token: token protecting Rasa's HTTP API (``--auth-token``).
         action_server_url: base URL of the rasa_sdk action server (for /health).
+        actions_port: loopback port ``python -m bot.serve_actions`` listens on.
         host: interface the handoff service binds to.
         port: port of the handoff service.
         secret_key: signs agent session tokens (JWT, HS256).
@@ -49,6 +50,7 @@ class Settings:
     rasa_url: str = "http://127.0.0.1:5005"
     rasa_token: str = "dev-rasa-token"
     action_server_url: str = "http://127.0.0.1:5055"
+    actions_port: int = 5055
     host: str = "127.0.0.1"
     port: int = 8000
     secret_key: str = DEV_SECRET
@@ -103,6 +105,7 @@ def load_settings(env: Optional[Mapping[str, str]] = None) -> Settings:
         rasa_url=get("RASA_URL", defaults.rasa_url).rstrip("/"),
         rasa_token=get("RASA_TOKEN", defaults.rasa_token),
         action_server_url=get("ACTION_SERVER_URL", defaults.action_server_url).rstrip("/"),
+        actions_port=int(get("ACTIONS_PORT", defaults.actions_port)),
         host=get("HANDOFF_HOST", defaults.host),
         port=int(get("HANDOFF_PORT", defaults.port)),
         secret_key=get("SECRET_KEY", defaults.secret_key),
