@@ -59,7 +59,7 @@ def grant_options(session: Session, agent_id: int, customer_id: Optional[int]) -
     from decimal import Decimal
 
     from store.models.commerce import ItemCondition, Order, OrderStatus
-    from store.resolutions import refundable_duplicates
+    from store.queries import duplicate_charges
 
     agent = session.get(Agent, agent_id)
     if agent is None or customer_id is None:
@@ -79,8 +79,8 @@ def grant_options(session: Session, agent_id: int, customer_id: Optional[int]) -
             options.append({"kind": "credit", "order_number": order.number, "max_amount": float(cap),
                             "suggested_amount": float(min(Decimal(str(order.shipping_paid or 0)) or cap, cap)),
                             "label": f"Credit up to ${cap:.2f} for order #{order.number}"})
-    for dup in refundable_duplicates(session, customer_id):
+    for dup in duplicate_charges(session, customer_id):
         if Decimal(str(dup["amount"])) <= budget:
             options.append({"kind": "refund", "charge_id": dup["id"], "amount": float(dup["amount"]),
-                            "label": f"Refund duplicate charge ${dup['amount']} ({dup['description']})"})
+                            "label": f"Refund duplicate charge ${dup['amount']:.2f} ({dup['description']})"})
     return options

@@ -203,7 +203,7 @@ async def grant(svc: Service, agent_id: int, data: Dict[str, Any]) -> Dict[str, 
             result = resolutions.refund_charge(s, charge_id, reason=reason, **common)
         what = f"{agent.display_name} granted a {kind}"
         if result.get("amount"):
-            what += f" of ${result['amount']}"
+            what += f" of ${float(result['amount']):.2f}"
         if result.get("order"):
             what += f" on order #{result['order']}"
         text = f"{what}: {result.get('reason')}"

@@ -178,7 +178,6 @@ def _turn_state(s: Session, cid: int, seq: int) -> Dict[str, Any]:
         "customer_value": customer.get("lifetime_value", 0.0),
         "customer_email": customer.get("email"),
         "waiting_s": (utcnow() - conv.waiting_since).total_seconds() if conv.waiting_since else 0.0,
-        "order_numbers": conv_store.customer_order_numbers(s, conv.customer_id),
         "history": [PastTurn(m.text, (m.parse or {}).get("intent", {}).get("name"),
                              (m.parse or {}).get("intent", {}).get("confidence"),
                              (m.detection or {}).get("severity") or "none") for m in earlier],
@@ -188,16 +187,22 @@ def _turn_state(s: Session, cid: int, seq: int) -> Dict[str, Any]:
 
 async def _score(svc: Service, text: str, state: Dict[str, Any]) -> Dict[str, Any]:
     """The detector's finding as a dict; a detector failure never loses the message."""
-    from handoff.detect import Turn
+    from handoff.detect import Finding, Turn
+
+    def finding_of(d: Optional[Dict[str, Any]]) -> Optional[Finding]:
+        if not d or "score" not in d:
+            return None
+        return Finding(score=float(d["score"]), severity=str(d.get("severity") or "none"),
+                       reasons=list(d.get("reasons") or []), signals=dict(d.get("signals") or {}),
+                       topics=list(d.get("topics") or []))
 
     history = [Turn(t, intent=(p or {}).get("intent", {}).get("name"),
-                    confidence=(p or {}).get("intent", {}).get("confidence"), finding=None)
-               for t, p, _ in state["raw_history"]]
+                    confidence=(p or {}).get("intent", {}).get("confidence"), finding=finding_of(d))
+               for t, p, d in state["raw_history"]]
     try:
         finding = await asyncio.get_running_loop().run_in_executor(
             svc.detector_pool, lambda: svc.detector.score_turn(text, history, waiting_s=state["waiting_s"],
-                                                  customer_value=state["customer_value"],
-                                                  order_numbers=tuple(state["order_numbers"])))
+                                                               customer_value=state["customer_value"]))
         return dict(finding.to_dict())
     except Exception:  # noqa: BLE001 - the turn goes on without a finding
         log.exception("handoff.detector_failed")

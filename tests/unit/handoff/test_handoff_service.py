@@ -1,0 +1,239 @@
+"""The state machine on a real (SQLite) store, with fake Rasa, detector and sockets."""
+
+from __future__ import annotations
+
+import asyncio
+from typing import Any, Dict, List, Optional
+
+import pytest
+import pytest_asyncio
+
+from handoff import errors
+from handoff.policy import load_phrase_bank, load_policy
+from handoff.rasa_client import BotTurn
+from handoff.service import agents, handoffs, sessions, turns
+from handoff.service.context import Service
+from handoff.service.ratelimit import RateLimiter
+from handoff.transport.guard import guarded
+
+pytestmark = pytest.mark.asyncio
+
+
+class FakeRasa:
+    def __init__(self) -> None:
+        self.down = False
+        self.calls: List[tuple] = []
+        self.replies: Dict[str, BotTurn] = {}
+
+    async def send(self, sender: str, text: str, metadata: Dict[str, Any]) -> BotTurn:
+        self.calls.append(("send", sender, text, metadata))
+        if self.down:
+            raise errors.RasaUnavailable()
+        intent = "request_human" if "person" in text else "greet"
+        return self.replies.get(text, BotTurn(messages=[{"text": f"echo: {text}"}],
+                                              parse={"intent": {"name": intent, "confidence": 0.95}}))
+
+    async def pause(self, sender: str) -> None:
+        self.calls.append(("pause", sender))
+
+    async def resume(self, sender: str) -> None:
+        self.calls.append(("resume", sender))
+
+    async def healthy(self) -> bool:
+        return not self.down
+
+
+class FakeFinding:
+    def __init__(self, text: str) -> None:
+        self.severe = "chargeback" in text
+
+    def to_dict(self) -> Dict[str, Any]:
+        return {"score": 0.9 if self.severe else 0.1, "severity": "severe" if self.severe else "none",
+                "reasons": ["mentions a chargeback"] if self.severe else [], "topics": []}
+
+
+class FakeDetector:
+    def score_turn(self, text: str, history: Any, **_: Any) -> FakeFinding:
+        return FakeFinding(text)
+
+
+class FakeNotifier:
+    def __init__(self) -> None:
+        self.sent: List[tuple] = []
+
+    async def to_sid(self, sid, event, data, *, agent=False):
+        self.sent.append(("sid", sid, event, data))
+
+    async def to_conversation(self, cid, event, data, skip_sid=None):
+        self.sent.append(("conv", cid, event, data))
+
+    async def to_agent(self, agent_id, event, data):
+        self.sent.append(("agent", agent_id, event, data))
+
+    async def to_conversation_agents(self, cid, assignee_id, event, data):
+        self.sent.append(("conv_agents", cid, event, data))
+
+    async def to_all_agents(self, event, data):
+        self.sent.append(("agents", None, event, data))
+
+    async def join_conversation(self, sid, cid):
+        self.sent.append(("join", sid, cid, None))
+
+    async def leave_conversation(self, sid, cid):
+        pass
+
+    async def join_agent_rooms(self, sid, agent_id):
+        pass
+
+    async def watch(self, sid, cid):
+        pass
+
+    def events(self, kind: str, event: str) -> List[Any]:
+        return [d for k, _, e, d in self.sent if k == kind and e == event]
+
+
+@pytest_asyncio.fixture
+async def svc(db_settings):
+    from store.db import async_session_factory, make_async_engine
+
+    engine = make_async_engine(db_settings)
+    service = Service(settings=db_settings, policy=load_policy(db_settings.policy_path("handoff.yml")),
+                      phrase_bank=load_phrase_bank(db_settings.policy_path("phrase_bank.yml")),
+                      db=async_session_factory(engine), rasa=FakeRasa(), detector=FakeDetector(),
+                      notifier=FakeNotifier(), limiter=RateLimiter(5, 60))
+    yield service
+    await service.drain()
+    await engine.dispose()
+
+
+async def _say(svc: Service, sid: str, text: str, cmid: Optional[str] = None) -> Dict[str, Any]:
+    ack = await turns.customer_message(svc, sid, text, None, cmid)
+    await svc.drain()
+    return ack
+
+
+async def _online_agent(svc: Service, username: str, sid: str) -> int:
+    token = (await agents.login(svc, username, "support-demo"))["token"]
+    return await agents.connect(svc, sid, token)
+
+
+async def test_bot_turn_then_request_human_queues_and_offers(svc) -> None:
+    dana = await _online_agent(svc, "dana", "agent-sid")
+    await sessions.open_session(svc, "c1", None, None, None)
+    ack = await _say(svc, "c1", "hello")
+    assert ack == {"ok": True, "seq": 1, "client_msg_id": None}
+    utter = svc.notifier.events("conv", "bot_uttered")
+    assert utter[0] == {"text": "echo: hello", "metadata": {"sender": "bot", "seq": 2}}
+    await _say(svc, "c1", "a person please")
+    status = svc.notifier.events("conv", "handoff_status")[-1]
+    assert status["status"] == "queued" and status["agents_online"] == 1
+    offers = [(who, d) for k, who, e, d in svc.notifier.sent if k == "agent" and e == "handoff_offered"]
+    assert offers and offers[0][0] == dana and offers[0][1]["item"]["source"] == "customer"
+    assert ("pause", svc.customers["c1"].session_id) in svc.rasa.calls
+
+
+async def test_claim_is_exclusive_and_flows_to_resolution(svc) -> None:
+    dana = await _online_agent(svc, "dana", "a1")
+    sam = await _online_agent(svc, "sam", "a2")
+    await sessions.open_session(svc, "c1", None, None, None)
+    await _say(svc, "c1", "I'll file a chargeback")
+    cid = svc.customers["c1"].conversation_id
+    results = await asyncio.gather(handoffs.claim(svc, dana, cid), handoffs.claim(svc, sam, cid),
+                                   return_exceptions=True)
+    assert sum(isinstance(r, dict) for r in results) == 1
+    assert sum(isinstance(r, errors.AlreadyClaimed) for r in results) == 1
+    winner = dana if isinstance(results[0], dict) else sam
+    loser = sam if winner == dana else dana
+    view = next(r for r in results if isinstance(r, dict))
+    assert view["handoff"]["severity"] == "severe" and "mentions a chargeback" in view["reasons"]
+    with pytest.raises(errors.Forbidden):
+        await agents.send(svc, loser, cid, "hi")
+    assert (await agents.send(svc, winner, cid, "Hi, I'm here"))["ok"]
+    agent_msgs = [d for d in svc.notifier.events("conv", "bot_uttered") if d["metadata"]["sender"] == "agent"]
+    assert agent_msgs[-1]["metadata"]["agent_name"] in ("Dana", "Sam")
+    before = len(svc.rasa.calls)
+    await _say(svc, "c1", "thanks")
+    assert not [c for c in svc.rasa.calls[before:] if c[0] == "send"], "no bot while a person owns it"
+    await handoffs.hand_back(svc, winner, cid)
+    assert svc.rasa.calls[-1][0] == "resume"
+    with pytest.raises(errors.InvalidState):
+        await handoffs.hand_back(svc, winner, cid)
+    await _say(svc, "c1", "a person again")
+    await handoffs.claim(svc, winner, cid)
+    await handoffs.resolve(svc, winner, cid, "done")
+    assert svc.notifier.events("conv", "handoff_status")[-1] == {"status": "resolved", "csat_requested": True}
+    await _say(svc, "c1", '/csat{"score":4}')
+    assert svc.notifier.events("conv", "bot_uttered")[-1]["text"].startswith("Thank you")
+    with pytest.raises(errors.InvalidPayload):
+        await handoffs.rate(svc, cid, 0)
+
+
+async def test_rasa_down_queues_with_an_honest_message(svc) -> None:
+    await sessions.open_session(svc, "c1", None, None, None)
+    svc.rasa.down = True
+    ack = await _say(svc, "c1", "hello?")
+    assert ack["ok"]
+    system = [d for d in svc.notifier.events("conv", "bot_uttered") if d["metadata"]["sender"] == "system"]
+    assert "nothing you wrote is lost" in system[0]["text"]
+    assert "no one from our support team is online" in system[0]["text"]
+    assert svc.notifier.events("conv", "handoff_status")[-1]["options"] == ["follow_up", "continue_with_bot"]
+    await _say(svc, "c1", "/follow_up")
+    assert "e-mail" in svc.notifier.events("conv", "bot_uttered")[-1]["text"]
+    await _say(svc, "c1", "me@example.com")
+    assert svc.notifier.events("conv", "handoff_status")[-1]["status"] == "bot"
+
+
+async def test_idempotent_retry_and_input_errors(svc) -> None:
+    await sessions.open_session(svc, "c1", None, None, None)
+    one = await _say(svc, "c1", "hi", "m-1")
+    two = await _say(svc, "c1", "hi", "m-1")
+    assert one["seq"] == two["seq"] and two["duplicate"] is True
+    assert len([c for c in svc.rasa.calls if c[0] == "send"]) == 1
+    with pytest.raises(errors.TooLong):
+        await turns.customer_message(svc, "c1", "x" * 10_000, None, None)
+    with pytest.raises(errors.EmptyMessage):
+        await turns.customer_message(svc, "c1", " ", None, None)
+    with pytest.raises(errors.NoSession):
+        await turns.customer_message(svc, "nobody", "hi", None, None)
+    for i in range(3):  # the two "m-1" sends count too: 5 per minute in this fixture
+        await turns.customer_message(svc, "c1", f"m{i}", None, None)
+    with pytest.raises(errors.RateLimited):
+        await turns.customer_message(svc, "c1", "one too many", None, None)
+
+
+async def test_sessions_are_bound_to_their_identity(svc) -> None:
+    from common.identity import sign_identity
+
+    token = sign_identity(1, "x@example.com", svc.settings.identity_secret)
+    ack = await sessions.open_session(svc, "c1", None, None, token)
+    await _say(svc, "c1", "hello")
+    stolen = await sessions.open_session(svc, "c2", ack["session_id"], 0, None)
+    assert stolen["session_id"] != ack["session_id"] and stolen["fresh"]
+    assert svc.notifier.events("sid", "session_rejected")
+    assert not [d for d in svc.notifier.events("sid", "transcript") if d["messages"]]
+    back = await sessions.open_session(svc, "c3", ack["session_id"], 0, token)
+    assert back["session_id"] == ack["session_id"] and not back["fresh"]
+    replay = svc.notifier.events("sid", "transcript")[-1]
+    assert [m["seq"] for m in replay["messages"]] == [1, 2]
+
+
+async def test_database_error_sends_no_ack() -> None:
+    from sqlalchemy.exc import OperationalError
+
+    class Server:
+        not_handled = object()
+
+    class Handler:
+        server = Server()
+
+        @guarded
+        async def on_x(self, sid):
+            raise OperationalError("stmt", {}, Exception("db down"))
+
+        @guarded
+        async def on_y(self, sid):
+            raise errors.TooLong()
+
+    h = Handler()
+    assert await h.on_x("s") is Server.not_handled
+    assert (await h.on_y("s"))["error"]["code"] == "too_long"
