@@ -35,6 +35,8 @@ export class ActionsView {
    */
   render(view, agent) {
     clear(this.root);
+    if (this.viewId !== view.id) this.choice = null;
+    this.viewId = view.id;
     const budget = Number(agent && agent.resolution_budget) || 0;
     const orders = ((view.customer_context && view.customer_context.orders) || []).map((o) => o.number);
     const grantable = view.grantable || [];
@@ -55,8 +57,15 @@ export class ActionsView {
     const amountRow = el("div", { class: "field" }, el("label", { for: "grant-amount", text: `Amount (budget ${money(budget)})` }), amount);
     let chargeId = null; // set by a "refund duplicate charge" preset
     const syncKind = () => { amountRow.hidden = kind.value !== "credit"; };
-    kind.addEventListener("change", () => { chargeId = null; syncKind(); });
-    order.addEventListener("change", () => { chargeId = null; });
+    // The panel re-renders after every change; keep what the agent picked (else the first suggestion).
+    const remembered = this.choice || (grantable[0] && { kind: grantable[0].kind, order: grantable[0].order_number });
+    if (remembered) {
+      kind.value = remembered.kind;
+      if (orders.includes(remembered.order)) order.value = remembered.order;
+    }
+    const remember = () => { this.choice = { kind: kind.value, order: order.value }; };
+    kind.addEventListener("change", () => { chargeId = null; syncKind(); remember(); });
+    order.addEventListener("change", () => { chargeId = null; remember(); });
     syncKind();
     const presets = grantable.map((g) => el("button", {
       type: "button", class: "chip", text: g.label || `${KIND_LABELS[g.kind] || g.kind} for #${g.order_number}`,
@@ -64,6 +73,7 @@ export class ActionsView {
         kind.value = g.kind;
         if (g.order_number) order.value = g.order_number;
         chargeId = g.charge_id || null;
+        remember();
         const suggested = g.suggested_amount || g.max_amount;
         amount.value = g.kind === "credit" && suggested ? String(suggested) : "";
         if (!reason.value && g.reason) reason.value = g.reason;

@@ -17,6 +17,14 @@ import { TranscriptView } from "./transcript-view.js";
 import { clear, el, randomId } from "../widget/dom.js";
 
 const OPEN_KEY = "support-console:open";
+const SOURCES = {
+  detector: "handed off: the customer is upset",
+  customer: "handed off: the customer asked for a person",
+  bot: "handed off by the assistant",
+  fallback: "handed off: the assistant kept missing the point",
+  rasa_down: "handed off: the assistant was unavailable",
+  high_stakes: "handed off: high-stakes topic",
+};
 const app = document.getElementById("app");
 
 class Console {
@@ -183,7 +191,7 @@ class Console {
     const mine = this.isMine(view);
     this.nodes.convTitle.textContent = name;
     clear(this.nodes.convMeta).append(severityBadge(view.severity),
-      ` ${mine ? "Assigned to you" : view.status}${view.handoff && view.handoff.source ? ` · handed off by ${view.handoff.source}` : ""}`,
+      ` ${mine ? "Assigned to you" : view.status}${view.handoff && view.handoff.source ? ` · ${SOURCES[view.handoff.source] || view.handoff.source}` : ""}`,
       (view.last_intents || []).length ? ` · recent intents: ${view.last_intents.slice(0, 3).map((i) => i.intent).join(", ")}` : "");
     const reasons = view.reasons || (view.handoff && view.handoff.reasons) || [];
     clear(this.nodes.convReasons).append(reasons.length

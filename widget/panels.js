@@ -67,8 +67,8 @@ export function ratingForm({ onRate }) {
     return el(
       "span",
       { class: "sw-star" },
-      el("input", { type: "radio", name, id, value, class: "sw-visually-hidden" }),
-      el("label", { for: id, title: `${value} of 5`, "aria-label": `${value} star${value === 1 ? "" : "s"}` }, "★"),
+      el("input", { type: "radio", name, id, value, class: "sw-visually-hidden", "aria-label": `${value} star${value === 1 ? "" : "s"}` }),
+      el("label", { for: id, title: `${value} of 5`, "aria-hidden": "true" }, "★"),
     );
   });
   const feedback = el("p", { class: "sw-form-feedback", role: "alert" });

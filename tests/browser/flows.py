@@ -90,12 +90,14 @@ def sign_in(page: Page, base_url: str, username: str = "dana") -> None:
         expect(switch).to_have_attribute("aria-checked", "true")
 
 
-def queue_item(page: Page, customer_name: str):
-    return page.locator(".queue-item", has_text=customer_name)
+def queue_item(page: Page, has_text: str):
+    """The queue entry showing ``has_text`` (a customer name or words of their last message)."""
+    return page.locator(".queue-item", has_text=has_text)
 
 
-def claim(page: Page, customer_name: str) -> None:
-    item = queue_item(page, customer_name)
+def claim(page: Page, has_text: str, customer_name: str) -> None:
+    """Claim the queued conversation showing ``has_text`` and wait until it is open."""
+    item = queue_item(page, has_text)
     expect(item).to_be_visible(timeout=BOT_REPLY_TIMEOUT_MS)
     item.get_by_role("button", name=re.compile("^Claim")).click()
     expect(page.locator("#conv-title")).to_have_text(customer_name, timeout=10_000)

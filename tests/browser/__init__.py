@@ -1,0 +1,1 @@
+"""Headless-Chromium tests of the customer widget and the agent console."""

@@ -1,0 +1,63 @@
+"""The widget on a phone-sized screen, by keyboard only, with its accessibility hooks."""
+
+from __future__ import annotations
+
+from playwright.sync_api import expect
+
+from tests.browser import flows
+
+
+def test_phone_width_keyboard_only_and_labelled(base_url, pages, watch):
+    page = pages(viewport={"width": 375, "height": 720}, is_mobile=True, has_touch=True)
+    flows.open_shop(page, base_url)
+
+    assert page.evaluate("document.documentElement.scrollWidth") <= 375
+    box = page.locator(".sw-panel").bounding_box()
+    assert box["width"] <= 375 and box["x"] >= 0
+
+    log = page.get_by_role("log", name="Conversation")
+    expect(log).to_have_attribute("aria-live", "polite")
+    message = page.get_by_label("Your message")
+    expect(message).to_be_focused()  # the open widget focuses its input
+
+    page.keyboard.type("Hello, what are your shipping options?")
+    page.keyboard.press("Enter")
+    expect(log.locator(".sw-from-customer .sw-text")).to_have_text("Hello, what are your shipping options?")
+    page.wait_for_function("document.querySelectorAll('.sw-log > li:not(.sw-from-customer)').length > 0", timeout=30_000)
+    flows.assert_in_seq_order(flows.widget_messages(page))
+
+    # Keyboard reaches the send button and the minimise control; focus is visible.
+    page.keyboard.press("Tab")
+    expect(page.get_by_role("button", name="Send")).to_be_focused()
+    outline = page.evaluate("getComputedStyle(document.activeElement).outlineStyle")
+    assert outline != "none"
+    page.get_by_role("button", name="Minimise chat").focus()
+    page.keyboard.press("Enter")
+    expect(page.get_by_role("button", name="Chat with us")).to_be_focused()
+    page.keyboard.press("Enter")
+    expect(page.get_by_label("Your message")).to_be_visible()
+    assert watch.dialogs == []
+
+
+def test_lost_connection_keeps_the_message_and_sends_it_once(base_url, pages):
+    page = pages()
+    flows.open_shop(page, base_url)
+    flows.say(page, "Hi there")
+
+    page.context.set_offline(True)
+    page.evaluate("window.dispatchEvent(new Event('offline'))")
+    expect(page.locator(".sw-root[data-connection='offline']")).to_be_visible(timeout=20_000)
+    box = page.get_by_label("Your message")
+    box.fill("Sent while offline")
+    box.press("Enter")
+    expect(page.locator(".sw-pending .sw-text", has_text="Sent while offline")).to_be_visible()
+
+    page.context.set_offline(False)
+    expect(page.locator(".sw-root[data-connection='online']")).to_be_visible(timeout=20_000)
+    expect(page.locator(".sw-from-customer:not(.sw-pending) .sw-text", has_text="Sent while offline")).to_have_count(1)
+    page.reload()
+    expect(page.locator(".sw-root[data-connection='online']")).to_be_visible()
+    page.wait_for_function("document.querySelectorAll('.sw-from-customer').length >= 2")
+    messages = flows.widget_messages(page)
+    flows.assert_in_seq_order(messages)
+    assert [m["text"] for m in messages].count("Sent while offline") == 1

@@ -1,0 +1,62 @@
+"""Whatever anyone types is shown as text, in the widget and in the console.
+
+The payloads would run script or render markup if either UI used innerHTML or a
+markdown renderer; here no dialog may fire, no element may be created from them, and the
+characters must be visible literally.
+"""
+
+from __future__ import annotations
+
+import uuid
+
+from playwright.sync_api import expect
+
+from tests.browser import flows
+
+SCRIPT = "<script>window.__xss = 1; alert('xss')</script>"
+IMAGE = '<img src=x onerror="window.__xss = 2; alert(2)">'
+LINK = "[x](javascript:alert(1))"
+AGENT_PAYLOAD = "<b>bold?</b> <svg onload=alert(3)> [click](javascript:alert(4))"
+
+
+def _no_injected_nodes(page, scope: str) -> None:
+    assert page.locator(f"{scope} script, {scope} img, {scope} svg, {scope} a[href^='javascript']").count() == 0
+    assert page.evaluate("window.__xss === undefined")
+
+
+def test_payloads_render_literally_in_both_uis(base_url, pages, watch):
+    agent = pages(viewport={"width": 1440, "height": 900})
+    customer = pages()
+    flows.sign_in(agent, base_url, "dana")
+    flows.open_shop(customer, base_url)  # anonymous visitor
+
+    tag = f"xss-{uuid.uuid4().hex[:8]}"  # finds this visitor in a queue of anonymous visitors
+    sent = [f"{SCRIPT} {tag}", f"{IMAGE} {tag}", f"{LINK} {tag} I want to talk to a person please"]
+    for text in sent:
+        flows.say(customer, text)
+    expect(customer.locator(".sw-banner")).to_be_visible(timeout=30_000)
+
+    texts = [m["text"] for m in flows.widget_messages(customer)]
+    assert all(text in texts for text in sent), texts
+    expect(customer.locator(".sw-from-customer .sw-text", has_text="<script>")).to_be_visible()
+    _no_injected_nodes(customer, ".sw-root")
+
+    # The queue shows the customer's words literally; the transcript shows all of them.
+    item = flows.queue_item(agent, tag)
+    expect(item.locator(".queue-last")).to_contain_text(tag)
+    assert any(payload in item.locator(".queue-last").inner_text() for payload in (SCRIPT, IMAGE, LINK))
+    flows.claim(agent, tag, "Anonymous visitor")
+    console_texts = [m["text"] for m in flows.console_messages(agent)]
+    assert all(text in console_texts for text in sent), console_texts
+    _no_injected_nodes(agent, ".app")
+
+    # And back: the agent's markup reaches the customer as text too.
+    composer = agent.locator("#composer-input")
+    composer.fill(AGENT_PAYLOAD)
+    composer.press("Enter")
+    expect(customer.locator(".sw-from-agent .sw-text")).to_have_text(AGENT_PAYLOAD)
+    _no_injected_nodes(customer, ".sw-root")
+
+    agent.get_by_role("button", name="Resolve").click()
+    expect(customer.locator(".sw-rating")).to_be_visible()
+    assert watch.dialogs == []
