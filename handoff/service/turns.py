@@ -106,6 +106,9 @@ async def bot_turn(svc: Service, conn: CustomerConn, msg: Message) -> None:
         metadata.update(customer_id=conn.customer_id, identity_token=conn.identity_token)
     try:
         turn = await svc.rasa.send(conn.session_id, msg.text, metadata)
+        if turn.paused and not turn.messages:  # a resume that never reached Rasa: retry once
+            await svc.rasa.resume(conn.session_id)
+            turn = await svc.rasa.send(conn.session_id, msg.text, metadata)
     except RasaUnavailable:
         await svc.run(conv_store.update_analysis, msg.id, detection=finding)
         await handoffs.start_handoff(svc, cid, Decision("rasa_down", ["The assistant is not answering"],
@@ -119,10 +122,12 @@ async def bot_turn(svc: Service, conn: CustomerConn, msg: Message) -> None:
                 for m in turn.visible_messages()]
 
     replies = await svc.run(store_replies)
-    await publish.messages(svc, cid, replies)
     decision = decide(svc.policy, TurnFacts(text=msg.text, finding=finding, intent=turn.intent,
                                             confidence=turn.confidence, bot_requests=turn.handoff_requests(),
                                             history=state["history"]))
+    if not replies and decision is None:  # every turn gets an answer
+        replies = [await svc.run(conv_store.append_message, cid, Sender.BOT, wording.no_reply())]
+    await publish.messages(svc, cid, replies)
     if decision is not None:
         await handoffs.start_handoff(svc, cid, decision)
 

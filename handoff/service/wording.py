@@ -58,6 +58,12 @@ def still_queued(position: int, wait_s: Optional[int], agents_online: int) -> st
             f"{'; ' + _wait(wait_s) + ' to go' if wait_s else ''}.")
 
 
+def no_reply() -> str:
+    """The bot had nothing to say: never leave a message unanswered."""
+    return ("I want to make sure I get this right for you. Could you tell me a bit more, "
+            "or say it another way? You can also ask for a person at any time.")
+
+
 def agent_joined(agent_name: str) -> str:
     return f"{agent_name} from our support team has joined and can see everything you've written."
 
