@@ -62,6 +62,9 @@ export class ActionsView {
     if (remembered) {
       kind.value = remembered.kind;
       if (orders.includes(remembered.order)) order.value = remembered.order;
+      const preset = grantable.find((g) => g.kind === kind.value && g.order_number === order.value);
+      const suggested = preset && (preset.suggested_amount || preset.max_amount);
+      if (kind.value === "credit" && suggested) amount.value = String(suggested);
     }
     const remember = () => { this.choice = { kind: kind.value, order: order.value }; };
     kind.addEventListener("change", () => { chargeId = null; syncKind(); remember(); });

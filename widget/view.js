@@ -80,6 +80,7 @@ export class WidgetView {
     const who = sender === "agent" ? name || "Our agent" : "The assistant";
     this.typingText.textContent = `${who} is typing…`;
     this.typingLine.hidden = false;
+    this._scrollToEnd();
     this.typingTimer = setTimeout(() => { this.typingLine.hidden = true; }, 8000);
   }
 
