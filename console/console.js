@@ -11,20 +11,13 @@ import { ackError, AGENT_EVENTS as E, AgentClient, fetchJson, login, tokenStore 
 import { Composer } from "./composer.js";
 import { renderContext } from "./context-view.js";
 import { beep, titleBadge, toast, unlockAudio } from "./notify.js";
-import { QueueView, severityBadge } from "./queue-view.js";
+import { customerName, renderHeader, topicOrder } from "./conversation-header.js";
+import { QueueView } from "./queue-view.js";
 import { signInScreen, workspace } from "./shell.js";
 import { TranscriptView } from "./transcript-view.js";
-import { clear, el, randomId } from "../widget/dom.js";
+import { clear, randomId } from "../widget/dom.js";
 
 const OPEN_KEY = "support-console:open";
-const SOURCES = {
-  detector: "handed off: the customer is upset",
-  customer: "handed off: the customer asked for a person",
-  bot: "handed off by the assistant",
-  fallback: "handed off: the assistant kept missing the point",
-  rasa_down: "handed off: the assistant was unavailable",
-  high_stakes: "handed off: high-stakes topic",
-};
 const app = document.getElementById("app");
 
 class Console {
@@ -174,7 +167,7 @@ class Console {
 
   renderMine() {
     const mine = [...this.conversations.values()].map(({ view, unread }) => ({
-      id: view.id, name: (view.customer && view.customer.name) || "Anonymous visitor",
+      id: view.id, name: customerName(view),
       status: this.isMine(view) ? "yours" : view.status, severity: view.severity, unread,
     }));
     this.queue.setMine(mine, this.activeId);
@@ -187,33 +180,19 @@ class Console {
     this.nodes.side.hidden = !entry;
     if (!entry) return;
     const { view } = entry;
-    const name = (view.customer && view.customer.name) || "Anonymous visitor";
     const mine = this.isMine(view);
-    this.nodes.convTitle.textContent = name;
-    clear(this.nodes.convMeta).append(severityBadge(view.severity),
-      ` ${mine ? "Assigned to you" : view.status}${view.handoff && view.handoff.source ? ` · ${SOURCES[view.handoff.source] || view.handoff.source}` : ""}`,
-      (view.last_intents || []).length ? ` · recent intents: ${view.last_intents.slice(0, 3).map((i) => i.intent).join(", ")}` : "");
-    const reasons = view.reasons || (view.handoff && view.handoff.reasons) || [];
-    clear(this.nodes.convReasons).append(reasons.length
-      ? el("div", { class: "reasons-box", role: "note" }, el("strong", { text: "Why it was handed off: " }),
-        el("ul", { class: "reasons" }, reasons.map((r) => el("li", { text: r }))))
-      : el("p", { class: "ctx-small", text: "No detector reasons recorded." }));
-    clear(this.nodes.convHeaderActions);
-    if (!mine && view.status === "queued") {
-      this.nodes.convHeaderActions.append(el("button", { type: "button", class: "btn btn-primary", text: "Claim",
-        onclick: () => this.claim(view.id) }));
-    }
-    this.nodes.convHeaderActions.append(el("button", { type: "button", class: "btn btn-ghost btn-small", text: "Close tab",
-      onclick: () => this.closeTab(view.id) }));
-    this.transcript.reset(view.messages || [], name);
-    const firstName = view.customer && view.customer.name ? view.customer.name.split(" ")[0] : "";
-    this.composer.load(view, { firstName, order: topicOrder(view), agent: this.agent && this.agent.display_name });
+    renderHeader(this.nodes, view, mine, { claim: () => this.claim(view.id), close: () => this.closeTab(view.id) });
+    this.transcript.reset(view.messages || [], customerName(view));
+    this.composer.load(view, {
+      firstName: customerName(view).split(" ")[0], order: topicOrder(view), agent: this.agent && this.agent.display_name,
+    });
     this.composer.setEnabled(mine, mine ? "" : "Claim this conversation to reply.");
     this.nodes.actions.hidden = !mine;
     if (mine) this.actions.render(view, this.agent);
     renderContext(this.nodes.context, view.customer_context);
     this.nodes.typing.hidden = true;
   }
+
 
   closeTab(id) {
     this.conversations.delete(id);
@@ -281,18 +260,6 @@ class Console {
     await this.open(id, { quiet: true });
     return null;
   }
-}
-
-/** The order the conversation is about: last one the customer named, else the most pressing. */
-function topicOrder(view) {
-  for (const message of [...(view.messages || [])].reverse()) {
-    const entity = message.parse && (message.parse.entities || []).find((e) => e.entity === "order_number");
-    if (entity && entity.value) return String(entity.value).replace(/^#/, "");
-  }
-  const context = view.customer_context || {};
-  if (context.pressing_issue && context.pressing_issue.order) return String(context.pressing_issue.order);
-  const orders = context.orders || [];
-  return orders.length ? String(orders[0].number) : "";
 }
 
 function savedOpenIds() {
