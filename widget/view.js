@@ -90,6 +90,11 @@ export class WidgetView {
     this.banner.textContent = described.text;
     this.banner.dataset.tone = described.tone;
     this.banner.hidden = !described.text;
+    // Rebuild the forms only when what is offered changes: a queue-position update must
+    // not wipe an e-mail address being typed.
+    const offer = `${described.offerFollowUp}/${described.askRating}`;
+    if (offer === this.offer) return;
+    this.offer = offer;
     clear(this.extra);
     if (described.offerFollowUp) {
       this.extra.append(followUpForm({ onSubmit: this.actions.followUp, onContinue: this.actions.continueWithBot }));

@@ -61,3 +61,24 @@ def test_lost_connection_keeps_the_message_and_sends_it_once(base_url, pages):
     messages = flows.widget_messages(page)
     flows.assert_in_seq_order(messages)
     assert [m["text"] for m in messages].count("Sent while offline") == 1
+
+
+def test_no_agent_online_offers_follow_up_by_email(base_url, pages):
+    page = pages()
+    flows.open_shop(page, base_url, "sofia@example.com")
+    flows.say(page, "I got the wrong colour and I want to talk to a person, please")
+
+    banner = page.locator(".sw-banner")
+    expect(banner).to_contain_text("No one is online right now", timeout=30_000)
+    form = page.get_by_role("form", name="Follow-up by e-mail")
+    expect(form.get_by_role("button", name="Continue with the assistant")).to_be_visible()
+    email = form.get_by_label("Your e-mail for our reply")
+    email.fill("not-an-email")
+    email.press("Enter")
+    expect(form.get_by_role("alert")).to_contain_text("doesn't look complete")
+
+    email.fill("sofia@example.com")
+    email.press("Enter")
+    expect(page.locator(".sw-from-system").last).to_contain_text("sofia@example.com", timeout=15_000)
+    expect(banner).to_be_hidden()
+    flows.assert_in_seq_order(flows.widget_messages(page))
