@@ -1,0 +1,171 @@
+"""Detector figures on public, human-labelled data (``make eval-detector``).
+
+Data: ../shared/eval (GoEmotions dev, TweetEval emotion validation; see its README).
+Positives: GoEmotions ``anger``/``disgust``; calm: rows with no negative label; TweetEval
+anger vs the rest. GoEmotions rows are split by a hash of the comment id: the "tune" half was
+used to set the policy's weights, the "held-out" half and all of TweetEval were not.
+VADER's negated compound score is computed in the same run as a baseline.
+
+Usage: python -m bench.eval_detector [--eval-dir DIR] [--reasons N]
+"""
+
+from __future__ import annotations
+
+import argparse
+import hashlib
+import sys
+import time
+from collections import Counter, defaultdict
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Dict, List, Optional, Sequence, Tuple
+
+ROOT = Path(__file__).resolve().parents[1]
+DEFAULT_EVAL_DIR = ROOT.parent / "shared" / "eval"
+NEGATIVE = frozenset({"anger", "annoyance", "disappointment", "disapproval", "disgust",
+                      "embarrassment", "fear", "grief", "nervousness", "remorse", "sadness"})
+SEVERE = frozenset({"anger", "disgust"})
+
+
+@dataclass(frozen=True)
+class Row:
+    text: str
+    labels: frozenset
+    split: str  # "tune" or "held-out"
+
+
+def split_of(key: str) -> str:
+    """Stable half split by a hash of the row id."""
+    return "tune" if int(hashlib.md5(key.encode()).hexdigest(), 16) % 2 == 0 else "held-out"
+
+
+def load_goemotions(folder: Path) -> List[Row]:
+    names = (folder / "labels.txt").read_text(encoding="utf-8").split("\n")
+    rows = []
+    for line in (folder / "dev.tsv").read_text(encoding="utf-8").splitlines():
+        text, ids, key = line.split("\t")
+        labels = frozenset(names[int(i)] for i in ids.split(","))
+        rows.append(Row(text, labels, split_of(key)))
+    return rows
+
+
+def load_tweeteval(folder: Path) -> List[Row]:
+    names = dict(line.split("\t") for line in
+                 (folder / "mapping.txt").read_text(encoding="utf-8").splitlines() if line)
+    texts = (folder / "val_text.txt").read_text(encoding="utf-8").splitlines()
+    labels = (folder / "val_labels.txt").read_text(encoding="utf-8").split()
+    return [Row(t, frozenset({names[l]}), "held-out") for t, l in zip(texts, labels)]
+
+
+def auc(y: Sequence[int], scores: Sequence[float]) -> float:
+    from sklearn.metrics import roc_auc_score
+
+    return float(roc_auc_score(y, scores))
+
+
+def pr(pred: Sequence[bool], gold: Sequence[bool]) -> Tuple[float, float, int]:
+    tp = sum(1 for p, g in zip(pred, gold) if p and g)
+    npred, ngold = sum(pred), sum(gold)
+    return (tp / npred if npred else 0.0), (tp / ngold if ngold else 0.0), npred
+
+
+class Scored:
+    """Detector findings and the VADER baseline for a list of rows."""
+
+    def __init__(self, rows: List[Row], detector, vader) -> None:
+        self.rows = rows
+        self.findings = []
+        start = time.perf_counter()
+        for row in rows:
+            self.findings.append(detector.score_message(row.text))
+        self.ms_per_message = 1000 * (time.perf_counter() - start) / max(1, len(rows))
+        self.vader = [-vader.polarity_scores(r.text)["compound"] for r in rows]
+
+
+def goemotions_report(sc: Scored, split: Optional[str]) -> List[str]:
+    idx = [i for i, r in enumerate(sc.rows) if split is None or r.split == split]
+    pos = [i for i in idx if sc.rows[i].labels & SEVERE]
+    calm = [i for i in idx if not sc.rows[i].labels & NEGATIVE]
+    both = pos + calm
+    y = [1] * len(pos) + [0] * len(calm)
+    det = auc(y, [sc.findings[i].score for i in both])
+    vad = auc(y, [sc.vader[i] for i in both])
+    calm_severe = sum(sc.findings[i].severity == "severe" for i in calm) / max(1, len(calm))
+    calm_elev = sum(sc.findings[i].severity != "none" for i in calm) / max(1, len(calm))
+    p, r, n = pr([sc.findings[i].severity == "severe" for i in idx],
+                 [bool(sc.rows[i].labels & SEVERE) for i in idx])
+    pe, re_, ne = pr([sc.findings[i].severity != "none" for i in idx],
+                     [bool(sc.rows[i].labels & NEGATIVE) for i in idx])
+    name = split or "all"
+    return [
+        f"GoEmotions [{name}] n={len(idx)} anger/disgust={len(pos)} calm={len(calm)}",
+        f"  ROC-AUC anger/disgust vs calm: detector {det:.3f} | VADER negated compound {vad:.3f}",
+        f"  calm rated severe: {calm_severe:.2%}   calm rated elevated or severe: {calm_elev:.2%}",
+        f"  severity=severe vs anger/disgust: precision {p:.3f} recall {r:.3f} (rated severe: {n})",
+        f"  severity>=elevated vs any negative label: precision {pe:.3f} recall {re_:.3f} ({ne})",
+    ]
+
+
+def tweeteval_report(sc: Scored) -> List[str]:
+    y = [int("anger" in r.labels) for r in sc.rows]
+    det = auc(y, [f.score for f in sc.findings])
+    vad = auc(y, sc.vader)
+    p, r, n = pr([f.severity == "severe" for f in sc.findings], [bool(v) for v in y])
+    return [
+        f"TweetEval emotion val [held-out] n={len(y)} anger={sum(y)}",
+        f"  ROC-AUC anger vs rest: detector {det:.3f} | VADER negated compound {vad:.3f}",
+        f"  severity=severe vs anger: precision {p:.3f} recall {r:.3f} (rated severe: {n})",
+    ]
+
+
+def reason_report(sc: Scored, split: Optional[str], top: int) -> List[str]:
+    """Per signal: how often it fired and the share of those rows with a negative label."""
+    fired: Dict[str, int] = Counter()
+    hits: Dict[str, int] = Counter()
+    severe_hits: Dict[str, int] = defaultdict(int)
+    for row, f in zip(sc.rows, sc.findings):
+        if split is not None and row.split != split:
+            continue
+        for signal, value in f.signals.items():
+            if value <= 0:
+                continue
+            fired[signal] += 1
+            hits[signal] += bool(row.labels & NEGATIVE)
+            severe_hits[signal] += bool(row.labels & SEVERE)
+    lines = [f"Per-reason precision, GoEmotions [{split or 'all'}] "
+             "(share of rows where the signal fired that carry a negative / anger-disgust label)"]
+    for signal, n in fired.most_common(top):
+        lines.append(f"  {signal:<24} fired {n:>5}  negative {hits[signal] / n:.3f}  "
+                     f"anger/disgust {severe_hits[signal] / n:.3f}")
+    return lines
+
+
+def main(argv: Optional[Sequence[str]] = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--eval-dir", type=Path, default=DEFAULT_EVAL_DIR)
+    parser.add_argument("--reasons", type=int, default=20, help="signals listed per split")
+    parser.add_argument("--policy", type=Path, default=None)
+    args = parser.parse_args(argv)
+    if not (args.eval_dir / "goemotions" / "dev.tsv").is_file():
+        print(f"no evaluation data in {args.eval_dir}", file=sys.stderr)
+        return 2
+
+    from vaderSentiment.vaderSentiment import SentimentIntensityAnalyzer
+
+    from handoff.detect import Detector
+
+    detector, vader = Detector.load(args.policy), SentimentIntensityAnalyzer()
+    ge = Scored(load_goemotions(args.eval_dir / "goemotions"), detector, vader)
+    te = Scored(load_tweeteval(args.eval_dir / "tweeteval_emotion"), detector, vader)
+    lines = ["Detector evaluation (policy tuned on the GoEmotions 'tune' half only)", ""]
+    for split in ("held-out", "tune"):
+        lines += goemotions_report(ge, split) + [""]
+    lines += tweeteval_report(te) + [""]
+    lines += reason_report(ge, "held-out", args.reasons) + [""]
+    lines.append(f"mean scoring time: {ge.ms_per_message:.2f} ms/message (GoEmotions)")
+    print("\n".join(lines))
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
