@@ -70,7 +70,7 @@ class Proc:
     health_url: str
     popen: Optional[subprocess.Popen] = None
 
-    def start(self, timeout: float = 180.0) -> None:
+    def start(self, timeout: float = 600.0) -> None:
         with self.log.open("ab") as fh:
             self.popen = subprocess.Popen(self.args, cwd=ROOT, env=self.env, stdout=fh, stderr=subprocess.STDOUT,
                                           start_new_session=True)

@@ -9,7 +9,7 @@ import pytest
 
 from tests.integration.clients import Agent, Customer
 
-pytestmark = pytest.mark.timeout(180)
+pytestmark = pytest.mark.timeout(180, func_only=True)
 
 
 def _queued_conversation(stack, agent: Agent) -> int:

@@ -6,7 +6,7 @@ import pytest
 
 from tests.integration.clients import Agent, Customer, identity_token
 
-pytestmark = pytest.mark.timeout(300)
+pytestmark = pytest.mark.timeout(300, func_only=True)
 
 
 def test_full_cycle(stack) -> None:
@@ -65,9 +65,9 @@ def test_full_cycle(stack) -> None:
         assert any(r["metadata"]["sender"] == "bot" for r in replies), "the bot answers after the hand-back"
         assert any("1042" in (r.get("text") or "") for r in replies)
 
+        mark = dana.rec.mark()
         maya.ask("I'd like to talk to a human please")
-        offer2 = dana.rec.wait_for("handoff_offered", lambda d: d["conversation_id"] == cid,
-                                   start=len(dana.rec.events) - 20)
+        offer2 = dana.rec.wait_for("handoff_offered", lambda d: d["conversation_id"] == cid, start=mark)
         assert offer2["item"]["source"] in ("customer", "bot")
         assert dana.call("claim", {"conversation_id": cid})["ok"]
         assert dana.call("resolve", {"conversation_id": cid, "disposition": "credited"})["ok"]

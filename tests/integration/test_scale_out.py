@@ -8,7 +8,7 @@ from tests.integration.clients import Agent, Customer
 from tests.services import require_redis
 from tests.stack import running_stack
 
-pytestmark = pytest.mark.timeout(300)
+pytestmark = pytest.mark.timeout(300, func_only=True)
 
 
 def test_two_nodes_on_postgres_and_redis(stack, pg_url) -> None:

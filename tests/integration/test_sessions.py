@@ -8,7 +8,7 @@ import pytest
 
 from tests.integration.clients import Customer, identity_token
 
-pytestmark = pytest.mark.timeout(180)
+pytestmark = pytest.mark.timeout(180, func_only=True)
 
 
 def test_reconnect_replays_the_transcript_once_in_order(stack) -> None:

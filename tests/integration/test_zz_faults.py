@@ -6,7 +6,7 @@ import pytest
 
 from tests.integration.clients import Agent, Customer
 
-pytestmark = pytest.mark.timeout(300)
+pytestmark = pytest.mark.timeout(300, func_only=True)
 
 
 def test_rasa_killed_mid_conversation(stack) -> None:
