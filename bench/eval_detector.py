@@ -118,8 +118,9 @@ def tweeteval_report(sc: Scored) -> List[str]:
     ]
 
 
-def reason_report(sc: Scored, split: Optional[str], top: int) -> List[str]:
-    """Per signal: how often it fired and the share of those rows with a negative label."""
+def reason_report(sc: Scored, split: Optional[str], top: int, min_sentiment: float) -> List[str]:
+    """Per signal: how often its reason was shown and the share of those rows with a
+    negative label (sentiment counts only where it was named, at ``min_sentiment``)."""
     fired: Dict[str, int] = Counter()
     hits: Dict[str, int] = Counter()
     severe_hits: Dict[str, int] = defaultdict(int)
@@ -127,13 +128,17 @@ def reason_report(sc: Scored, split: Optional[str], top: int) -> List[str]:
         if split is not None and row.split != split:
             continue
         for signal, value in f.signals.items():
-            if value <= 0:
+            if value <= 0 or (signal == "sentiment" and value < min_sentiment):
                 continue
             fired[signal] += 1
             hits[signal] += bool(row.labels & NEGATIVE)
             severe_hits[signal] += bool(row.labels & SEVERE)
+    rows = [r for r in sc.rows if split is None or r.split == split]
+    base_neg = sum(bool(r.labels & NEGATIVE) for r in rows) / max(1, len(rows))
+    base_severe = sum(bool(r.labels & SEVERE) for r in rows) / max(1, len(rows))
     lines = [f"Per-reason precision, GoEmotions [{split or 'all'}] "
-             "(share of rows where the signal fired that carry a negative / anger-disgust label)"]
+             "(share of rows where the signal fired that carry a negative / anger-disgust label;"
+             f" base rates {base_neg:.3f} / {base_severe:.3f})"]
     for signal, n in fired.most_common(top):
         lines.append(f"  {signal:<24} fired {n:>5}  negative {hits[signal] / n:.3f}  "
                      f"anger/disgust {severe_hits[signal] / n:.3f}")
@@ -161,7 +166,9 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
     for split in ("held-out", "tune"):
         lines += goemotions_report(ge, split) + [""]
     lines += tweeteval_report(te) + [""]
-    lines += reason_report(ge, "held-out", args.reasons) + [""]
+    sentiment = detector.policy.sentiment
+    lines += reason_report(ge, "held-out", args.reasons,
+                           sentiment.weight * sentiment.min_reason) + [""]
     lines.append(f"mean scoring time: {ge.ms_per_message:.2f} ms/message (GoEmotions)")
     print("\n".join(lines))
     return 0

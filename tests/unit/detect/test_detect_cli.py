@@ -64,3 +64,15 @@ def test_bad_policy_is_a_clear_error(tmp_path: Path):
     assert proc.returncode == 2
     assert "error:" in proc.stderr and "thresholds" in proc.stderr
     assert proc.stdout == ""
+
+
+def test_import_is_free_and_load_skips_tensorflow():
+    """No side effects at import; loading must not pull in TensorFlow (~4 s of start-up)."""
+    code = ("import sys; import handoff.detect; assert 'spacy' not in sys.modules; "
+            "d = handoff.detect.Detector.load(); d.score_message('I am not happy. Not at all.'); "
+            "print(sorted(m for m in ('tensorflow', 'asent', 'spacy') if m in sys.modules))")
+    env = dict(os.environ, PYTHONPATH=str(ROOT))
+    proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=env,
+                          cwd=ROOT, timeout=120)
+    assert proc.returncode == 0, proc.stderr
+    assert proc.stdout.strip() == "['spacy']"

@@ -124,3 +124,15 @@ def test_curly_apostrophes_and_empty_text(detector):
     assert empty.severity == "none" and empty.reasons == []
     with pytest.raises(TypeError):
         detector.score_message(None)  # type: ignore[arg-type]
+
+
+def test_only_sentences_with_a_negation_are_parsed(detector):
+    from handoff.detect.message import parse
+
+    doc = parse(detector.nlp, detector.lexicon, "Delivery was quick. I am not happy with the box!")
+    deps = {t.text: (t.dep_, t.head.text) for t in doc}
+    assert deps["not"] == ("neg", "am") and deps["happy"] == ("acomp", "am")
+    assert deps["quick"] == ("ROOT", "quick")  # first sentence left unparsed
+    assert not parse(detector.nlp, detector.lexicon, "All good here").has_annotation("DEP")
+    f = detector.score_message("Delivery was quick. I am not happy with the box!")
+    assert any("'not happy'" in r for r in f.reasons)
