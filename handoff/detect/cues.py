@@ -36,13 +36,16 @@ def distinct(matches: Sequence[Match]) -> List[str]:
 
 
 def cue_evidence(name: str, cue: CuePolicy, text: str,
-                 keep: Optional[Callable[[Match], bool]] = None) -> Optional[Evidence]:
+                 keep: Optional[Callable[[Match], bool]] = None,
+                 found_in_text: Optional[Sequence[Match]] = None) -> Optional[Evidence]:
     """Evidence for a phrase-list cue, or None when nothing (un-negated) matched.
 
     Args:
         keep: filter for matches, e.g. drop negated ones ("I'm not angry").
+        found_in_text: the cue's matches in ``text`` when already searched.
     """
-    matches = [m for m in cue.matcher.find(text) if keep is None or keep(m)]
+    candidates = cue.matcher.find(text) if found_in_text is None else found_in_text
+    matches = [m for m in candidates if keep is None or keep(m)]
     found = distinct(matches)
     if not found:
         return None

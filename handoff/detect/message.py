@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from typing import Any, List, Optional, Set, Tuple
+from typing import Any, List, Optional, Sequence, Set, Tuple
 
 import numpy
 
@@ -37,19 +37,37 @@ def _sentences(doc: Any) -> List[Tuple[int, int]]:
     return ranges
 
 
-def parse(nlp: Any, lexicon: Lexicon, text: str) -> Any:
-    """Tokenise; parse only the sentences with a negation word in them.
+def _negation_matters(doc: Any, start: int, end: int, lexicon: Lexicon,
+                      cue_chars: Sequence[Tuple[int, int]]) -> bool:
+    """A negation word in doc[start:end] followed by something it could negate: a word
+    with a valence or a negatable cue ("not angry")."""
+    negations, valence = lexicon.negations, lexicon.valence
+    seen_negation = False
+    for tok in doc[start:end]:
+        if seen_negation and (tok.lower_ in valence
+                              or any(a <= tok.idx < b for a, b in cue_chars)):
+            return True
+        if tok.lower_ in negations or tok.norm_ == "not":
+            seen_negation = True
+    return False
 
-    Negation never crosses a sentence, so a sentence without a negation word needs no parse
-    (tok2vec + parser cost ~3-4 ms a message here, most of the detector's time). Tokens of
+
+def parse(nlp: Any, lexicon: Lexicon, text: str,
+          cue_chars: Sequence[Tuple[int, int]] = ()) -> Any:
+    """Tokenise; parse only the sentences where a negation could change something.
+
+    Negation never crosses a sentence, so a sentence without a negation word followed by a
+    sentiment word or a negatable cue (``cue_chars``: their character spans) needs no parse:
+    tok2vec + parser cost ~3-4 ms a message here, most of the detector's time. Tokens of
     unparsed sentences are marked as their own roots, which negates nothing.
     """
     doc = nlp.make_doc(text)
     if not needs_parse(doc, lexicon):
         return doc
-    negation = lexicon.negations
     targets = [(a, b) for a, b in _sentences(doc)
-               if any(t.lower_ in negation or t.norm_ == "not" for t in doc[a:b])]
+               if _negation_matters(doc, a, b, lexicon, cue_chars)]
+    if not targets:
+        return doc
     if targets == [(0, len(doc))]:
         for _, component in nlp.pipeline:
             doc = component(doc)
@@ -72,7 +90,8 @@ def parse(nlp: Any, lexicon: Lexicon, text: str) -> Any:
 def analyse(nlp: Any, lexicon: Lexicon, policy: Policy, text: str) -> List[Evidence]:
     """All message-level evidence for ``text`` (order: topics, cues, sentiment, intensity)."""
     text = normalise(text)
-    doc = parse(nlp, lexicon, text)
+    negatable = {name: policy.cues[name].matcher.find(text) for name in NEGATABLE}
+    doc = parse(nlp, lexicon, text, [(m.start, m.end) for ms in negatable.values() for m in ms])
     parsed = doc.has_annotation("DEP")
 
     def not_negated(match: Match) -> bool:
@@ -87,7 +106,10 @@ def analyse(nlp: Any, lexicon: Lexicon, policy: Policy, text: str) -> List[Evide
     for name, cue in policy.cues.items():
         if name == "sarcasm":
             continue
-        found = cue_evidence(name, cue, text, not_negated if name in NEGATABLE else None)
+        if name in NEGATABLE:
+            found = cue_evidence(name, cue, text, not_negated, negatable[name])
+        else:
+            found = cue_evidence(name, cue, text)
         if found is not None:
             cues[name] = found
     intensity = intensity_evidence(policy.intensity, text)
