@@ -241,6 +241,7 @@ def parse_policy(data: Any) -> Policy:
         "anger": _cue(root, "anger", "words"),
         "profanity": _cue(root, "profanity", "words"),
         "escalation": _cue(root, "escalation"),
+        "problem": _cue(root, "problem"),
         "urgency": _cue(root, "urgency"),
         "sarcasm": _cue(root, "sarcasm"),
     }

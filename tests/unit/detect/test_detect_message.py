@@ -136,3 +136,22 @@ def test_only_sentences_with_a_negation_are_parsed(detector):
     assert not parse(detector.nlp, detector.lexicon, "All good here").has_annotation("DEP")
     f = detector.score_message("Delivery was quick. I am not happy with the box!")
     assert any("'not happy'" in r for r in f.reasons)
+
+
+def test_problem_reports_add_up_but_stay_calm_alone(detector):
+    alone = detector.score_message("My order hasn't arrived yet, can you check?")
+    assert "problem: 'hasn't arrived'" in alone.reasons and alone.severity == "none"
+    upset = detector.score_message("My order still hasn't arrived after 3 weeks, very disappointed")
+    assert upset.severity != "none" and upset.score > alone.score
+    assert any("after 3 weeks" in r for r in upset.reasons)
+
+
+def test_service_complaints_outrank_service_questions(detector):
+    complaints = ["I've been on hold for 2 hours, this is the worst customer service ever",
+                  "Still no refund after 6 weeks. I've emailed four times.",
+                  "You charged my card twice and I want my money back now"]
+    questions = ["Hi, I'd like to update my billing address please",
+                 "Do you ship to Norway?", "Can I get an invoice for order 1043?"]
+    lowest_complaint = min(detector.score_message(t).score for t in complaints)
+    highest_question = max(detector.score_message(t).score for t in questions)
+    assert lowest_complaint > highest_question + 0.2
