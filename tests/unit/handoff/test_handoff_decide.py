@@ -44,6 +44,7 @@ def test_severe_finding_means_now(policy) -> None:
 @pytest.mark.parametrize("text,topic", [
     ("I'm going to file a chargeback", "chargeback"),
     ("I will call my bank and dispute the charge", "chargeback"),
+    ("if it isn't here tomorrow I'm disputing the charge with my bank", "chargeback"),
     ("my lawyer will hear about this", "legal"),
     ("someone logged into my account and changed my email", "account_takeover"),
     ("the charger caught fire", "safety"),
