@@ -1,11 +1,18 @@
-"""``action_default_fallback``: honest about not understanding; a person after two misses."""
+"""``action_default_fallback``: honest about not understanding; a person after two misses.
+
+It runs in two ways: after ``nlu_fallback`` (a rule, which then listens), and as the
+RulePolicy's *core* fallback, when the message was understood but no policy is sure what
+to do next. In the core case nothing else would make Rasa listen: the same uncertain
+prediction repeats until the circuit breaker trips (ten fallback messages in one turn),
+so the action asks for ``action_listen`` itself, keeping the message in the tracker.
+"""
 
 from __future__ import annotations
 
 from typing import Any, Dict, List, Text
 
 from rasa_sdk import Tracker
-from rasa_sdk.events import SlotSet
+from rasa_sdk.events import FollowupAction, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
 from bot.actions.common import BotAction
@@ -25,6 +32,12 @@ OFFER = [
 ]
 BUTTONS = [{"title": "Yes, a person please", "payload": "/request_human"},
            {"title": "I'll rephrase", "payload": "/deny"}]
+
+
+def is_core_fallback(tracker: Tracker) -> bool:
+    """True when the latest message was understood (the policies, not NLU, were unsure)."""
+    intent = ((tracker.latest_message or {}).get("intent") or {}).get("name")
+    return intent not in MISSED_INTENTS
 
 
 def consecutive_misses(tracker: Tracker) -> int:
@@ -54,4 +67,7 @@ class ActionDefaultFallback(BotAction):
             reply.pick(OFFER, buttons=BUTTONS)
         else:
             reply.pick(FIRST)
-        return [SlotSet("fallback_count", float(misses))]
+        events: List[Dict[Text, Any]] = [SlotSet("fallback_count", float(misses))]
+        if is_core_fallback(tracker):
+            events.append(FollowupAction("action_listen"))
+        return events

@@ -57,6 +57,15 @@ async def test_fallback_streak_restarts_after_an_understood_message(store, run, 
     assert kit.slots(events)["fallback_count"] == 1
 
 
+async def test_core_fallback_listens_instead_of_looping(store, run, kit):
+    """Understood, but no policy sure what next: one honest line, then listen."""
+    messages, events = await run(ActionDefaultFallback(), kit.tracker("change_shipping_address", "new address pls"))
+    assert len(messages) == 1
+    assert [e["name"] for e in events if e["event"] == "followup"] == ["action_listen"]
+    _, events = await run(ActionDefaultFallback(), kit.tracker("nlu_fallback", "blorp"))
+    assert not [e for e in events if e["event"] == "followup"], "after nlu_fallback the rules decide"
+
+
 def test_every_action_text_keeps_the_voice(kit):
     """Every phrase constant in every action module: no banned wording, several variations."""
     found = []
