@@ -18,9 +18,10 @@ from store.operations import create_password_reset
 JSON = Dict[str, Any]
 
 LINK = [
-    "I've made you a fresh reset link: {link} — it works for the next hour. Open it, choose a new "
-    "password, and you're back in.",
-    "Here's your secure reset link: {link} (valid for one hour). Pick a new password there and you're in.",
+    "Let's get you back in: I've made you a fresh reset link, {link} — it works for the next hour. Open "
+    "it, choose a new password, and you're in.",
+    "Here's your secure reset link so we can get you signed in again: {link} (valid for one hour). Pick a "
+    "new password there and you're in.",
 ]
 UNLOCKED = [
     "Your account was locked after too many sign-in attempts; I've unlocked it just now.",

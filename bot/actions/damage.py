@@ -14,10 +14,10 @@ from store.errors import NotAllowed
 from store.resolutions import grant_replacement
 
 REPLACED = [
-    "I've just set up a brand-new {items} for you as order #{new} — it ships at no cost, and there's no "
-    "need to send the broken one back.",
-    "I've already put a replacement {items} on its way as order #{new}, free of charge. Keep or recycle "
-    "the damaged one — no return needed.",
+    "We want to make this right straight away: I've just set up a brand-new {items} for you as order "
+    "#{new} — it ships at no cost, and there's no need to send the broken one back.",
+    "Let's put this right at once: a replacement {items} is already on its way as order #{new}, free of "
+    "charge. Keep or recycle the damaged one — no return needed.",
 ]
 GIFT = [
     "It goes to the same address and stays marked as a gift for {occasion}.",
