@@ -138,18 +138,20 @@ export class Composer {
 
   async _send() {
     const text = this.input.value.trim();
-    if (!text) return;
-    this.sendButton.disabled = true;
-    this.feedback.textContent = "";
-    const error = await this.actions.send(text, this.note.checked);
-    this.sendButton.disabled = false;
-    if (error) {
-      this.feedback.textContent = error; // the text stays in the box: nothing is lost
-      return;
-    }
+    if (!text || this.sending) return;
+    const asNote = this.note.checked;
+    // Clear at once so the agent can keep typing; a refused message comes back.
+    this.sending = true;
     this.input.value = "";
+    this.feedback.textContent = "";
     this.lastTyping = 0;
-    if (!this.note.checked) this.actions.typing(false);
+    if (!asNote) this.actions.typing(false);
+    const error = await this.actions.send(text, asNote);
+    this.sending = false;
+    if (error) {
+      this.feedback.textContent = error;
+      this.input.value = this.input.value.trim() ? `${text}\n${this.input.value}` : text; // nothing is lost
+    }
   }
 
   setEnabled(enabled, reason = "") {
