@@ -9,7 +9,7 @@ from handoff.detect import conversation as conv
 from handoff.detect.finding import Evidence, Finding, Turn
 from handoff.detect.lexicon import Lexicon, load_lexicon
 from handoff.detect.message import analyse
-from handoff.detect.pipeline import load_pipeline
+from handoff.detect.pipeline import Pipeline, load_pipeline
 from handoff.detect.policy import Policy, load_policy
 from handoff.detect.scoring import combine
 
@@ -22,7 +22,8 @@ class Detector:
     """
 
     def __init__(self, nlp: Any, lexicon: Lexicon, policy: Policy) -> None:
-        self.nlp, self.lexicon, self.policy = nlp, lexicon, policy
+        """``nlp``: a ``Pipeline`` or the spaCy ``Language`` from ``load_pipeline()``."""
+        self.nlp, self.lexicon, self.policy = Pipeline.of(nlp), lexicon, policy
         self._order_pattern = conv.compile_order_pattern(policy.conversation)
 
     @classmethod

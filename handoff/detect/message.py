@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from typing import Any, List, Optional, Sequence, Set, Tuple
+from typing import AbstractSet, Any, List, Optional, Sequence, Set, Tuple
 
 import numpy
 
@@ -11,6 +11,7 @@ from handoff.detect.cues import cue_evidence, intensity_evidence, quote
 from handoff.detect.finding import Evidence
 from handoff.detect.lexicon import Lexicon
 from handoff.detect.phrases import Match
+from handoff.detect.pipeline import Pipeline
 from handoff.detect.policy import Policy
 from handoff.detect.sentiment import needs_parse, negativity, negator_of, token_polarities
 from handoff.detect.topics import topic_evidence
@@ -18,6 +19,7 @@ from handoff.detect.topics import topic_evidence
 _QUOTES = str.maketrans({"\u2019": "'", "\u2018": "'", "\u201c": '"', "\u201d": '"'})
 NEGATABLE = ("anger", "escalation")
 _SENTENCE_END = re.compile(r"[.!?;]+")
+_CLAUSE_BREAKS = frozenset({",", ":", "(", ")", "-", "--", "\u2013", "\u2014", "but"})
 
 
 def normalise(text: str) -> str:
@@ -25,61 +27,71 @@ def normalise(text: str) -> str:
     return text.translate(_QUOTES)
 
 
-def _sentences(doc: Any) -> List[Tuple[int, int]]:
-    """Token ranges split after sentence punctuation or line breaks (no parser needed)."""
-    ranges, start = [], 0
-    for tok in doc:
-        if _SENTENCE_END.fullmatch(tok.text) or "\n" in tok.text:
-            ranges.append((start, tok.i + 1))
-            start = tok.i + 1
-    if start < len(doc):
-        ranges.append((start, len(doc)))
-    return ranges
+def _is_break(tok: Any) -> bool:
+    text = tok.text
+    return (text.lower() in _CLAUSE_BREAKS or _SENTENCE_END.fullmatch(text) is not None
+            or "\n" in text)
 
 
-def _negation_matters(doc: Any, start: int, end: int, lexicon: Lexicon,
-                      cue_chars: Sequence[Tuple[int, int]]) -> bool:
-    """A negation word in doc[start:end] followed by something it could negate: a word
-    with a valence or a negatable cue ("not angry")."""
+def parse_windows(doc: Any, lexicon: Lexicon, cue_chars: Sequence[Tuple[int, int]] = (),
+                  ignore: AbstractSet[str] = frozenset()) -> List[Tuple[int, int]]:
+    """Token ranges worth parsing: clauses where a negation word precedes something it could
+    negate, a word with a valence (not one the policy ignores) or a negatable cue.
+
+    A clause runs between sentence punctuation, commas, semicolons, colons, brackets, dashes,
+    "but" and line breaks (no parser needed). Negation does not reach past them in
+    ``negator_of`` for the messages we see, so the rest of the message needs no parse.
+    """
     negations, valence = lexicon.negations, lexicon.valence
-    seen_negation = False
-    for tok in doc[start:end]:
-        if seen_negation and (tok.lower_ in valence
-                              or any(a <= tok.idx < b for a, b in cue_chars)):
-            return True
-        if tok.lower_ in negations or tok.norm_ == "not":
-            seen_negation = True
-    return False
+    windows: List[Tuple[int, int]] = []
+    clause_start, negated, wanted = 0, False, False
+    for tok in doc:
+        if _is_break(tok):
+            if wanted:
+                windows.append((clause_start, tok.i))
+            clause_start, negated, wanted = tok.i + 1, False, False
+            continue
+        lower = tok.lower_
+        if negated and not wanted and ((lower in valence and lower not in ignore)
+                                       or any(a <= tok.idx < b for a, b in cue_chars)):
+            wanted = True
+        if lower in negations or tok.norm_ == "not":
+            negated = True
+    if wanted:
+        windows.append((clause_start, len(doc)))
+    return windows
 
 
 def parse(nlp: Any, lexicon: Lexicon, text: str,
-          cue_chars: Sequence[Tuple[int, int]] = ()) -> Any:
-    """Tokenise; parse only the sentences where a negation could change something.
+          cue_chars: Sequence[Tuple[int, int]] = (),
+          ignore: AbstractSet[str] = frozenset()) -> Any:
+    """Tokenise; parse only the clauses where a negation could change something.
 
-    Negation never crosses a sentence, so a sentence without a negation word followed by a
-    sentiment word or a negatable cue (``cue_chars``: their character spans) needs no parse:
-    tok2vec + parser cost ~3-4 ms a message here, most of the detector's time. Tokens of
-    unparsed sentences are marked as their own roots, which negates nothing.
+    A clause without a negation word followed by a sentiment word or a negatable cue
+    (``cue_chars``: their character spans) needs no parse (see ``parse_windows``); tok2vec +
+    parser are most of the detector's time. The clauses that do are parsed together in one
+    batch (``Pipeline.annotate``). Unparsed tokens are their own roots: they negate nothing.
+
+    Args:
+        nlp: a ``Pipeline`` (or a spaCy ``Language``, wrapped on the fly: slower).
+        ignore: lexicon words the sentiment ignores; negating them changes nothing.
     """
-    doc = nlp.make_doc(text)
+    pipe = Pipeline.of(nlp)
+    doc = pipe.make_doc(text)
     if not needs_parse(doc, lexicon):
         return doc
-    targets = [(a, b) for a, b in _sentences(doc)
-               if _negation_matters(doc, a, b, lexicon, cue_chars)]
+    targets = parse_windows(doc, lexicon, cue_chars, ignore)
     if not targets:
         return doc
     if targets == [(0, len(doc))]:
-        for _, component in nlp.pipeline:
-            doc = component(doc)
+        pipe.annotate([doc])
         return doc
     from spacy.attrs import DEP, HEAD  # spaCy is loaded by then (see pipeline.py)
 
     heads = numpy.zeros(len(doc), dtype="int64")
     deps = numpy.full(len(doc), doc.vocab.strings.add("ROOT"), dtype="uint64")
-    for a, b in targets:
-        sub = doc[a:b].as_doc()
-        for _, component in nlp.pipeline:
-            sub = component(sub)
+    subs = pipe.annotate([doc[a:b].as_doc() for a, b in targets])
+    for (a, _), sub in zip(targets, subs):
         for tok in sub:
             heads[a + tok.i] = tok.head.i - tok.i
             deps[a + tok.i] = tok.dep
@@ -91,7 +103,8 @@ def analyse(nlp: Any, lexicon: Lexicon, policy: Policy, text: str) -> List[Evide
     """All message-level evidence for ``text`` (order: topics, cues, sentiment, intensity)."""
     text = normalise(text)
     negatable = {name: policy.cues[name].matcher.find(text) for name in NEGATABLE}
-    doc = parse(nlp, lexicon, text, [(m.start, m.end) for ms in negatable.values() for m in ms])
+    doc = parse(nlp, lexicon, text, [(m.start, m.end) for ms in negatable.values() for m in ms],
+                policy.sentiment.ignore)
     parsed = doc.has_annotation("DEP")
 
     def not_negated(match: Match) -> bool:

