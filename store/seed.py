@@ -95,7 +95,7 @@ class _Shop:
             number=number, customer=customer, status=status, placed_at=placed, shipping_method=method,
             shipping_paid=SHIPPING[method], shipping_address=extra.pop("address", None) or self._address(email),
             promised_date=(placed + promised_days * DAY).date(),
-            delivered_at=placed + delivered_after * DAY + 5 * HOUR if delivered else None,
+            delivered_at=placed + delivered_after * DAY if delivered else None,  # same time of day: never late by the clock
             carrier=carrier if shipped else None,
             tracking_number=self._tracking(carrier, number) if shipped else None,
             subtotal=subtotal, total=subtotal + SHIPPING[method], items=items, **extra,
