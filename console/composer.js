@@ -78,6 +78,21 @@ export class Composer {
 
   setPhraseBank(bank) {
     this.phraseBank = bank;
+    if (this.view) this.load(this.view, this.people, { freshSituation: true });
+  }
+
+  /**
+   * The service's situation, unless it is only "general" while an earlier intent names a
+   * specific one (e.g. "request_human" after "delivery_late": the late delivery still matters).
+   */
+  _situationFor(view) {
+    const mapping = (this.phraseBank && this.phraseBank.intents) || {};
+    if (view.situation && view.situation !== "general") return view.situation;
+    for (const { intent } of [...(view.last_intents || [])].reverse()) {
+      const situation = intent && mapping[intent];
+      if (situation && situation !== "general") return situation;
+    }
+    return view.situation || "general";
   }
 
   /**
@@ -85,7 +100,7 @@ export class Composer {
    * @param {object} view the conversation view (`situation`, `suggested_replies`)
    * @param {{firstName?: string, order?: string, agent?: string}} people
    */
-  load(view, people) {
+  load(view, people, { freshSituation = false } = {}) {
     const sameConversation = this.view && this.view.id === view.id;
     this.view = view;
     this.people = people;
@@ -93,11 +108,11 @@ export class Composer {
       this.input.value = "";
       this.feedback.textContent = "";
     }
-    const keep = sameConversation ? this.situation.value : null;
+    const keep = sameConversation && !freshSituation ? this.situation.value : null;
     clear(this.situation);
     const situations = Object.keys((this.phraseBank && this.phraseBank.agent_replies) || SITUATION_LABELS);
     const current = keep && situations.includes(keep) ? keep
-      : view.situation && situations.includes(view.situation) ? view.situation : situations[0];
+      : situations.includes(this._situationFor(view)) ? this._situationFor(view) : situations[0];
     for (const key of situations) {
       this.situation.append(el("option", { value: key, selected: key === current || null, text: SITUATION_LABELS[key] || key }));
     }

@@ -62,7 +62,7 @@ def test_frustrated_customer_is_handed_to_an_agent_and_back(base_url, pages, wat
 
     # A suggested reply goes in with one click and is edited before sending.
     suggestion = agent.locator(".suggestion").first
-    suggested = suggestion.inner_text().strip()
+    suggested = suggestion.text_content().strip()
     suggestion.click()
     expect(composer).to_have_value(suggested)
     composer.press("End")

@@ -66,7 +66,7 @@ def test_lost_connection_keeps_the_message_and_sends_it_once(base_url, pages):
 def test_no_agent_online_offers_follow_up_by_email(base_url, pages):
     page = pages()
     flows.open_shop(page, base_url, "sofia@example.com")
-    flows.say(page, "I got the wrong colour and I want to talk to a person, please")
+    flows.say(page, "Please, I want to talk to a real person now.")
 
     banner = page.locator(".sw-banner")
     expect(banner).to_contain_text("No one is online right now", timeout=30_000)
