@@ -6,7 +6,11 @@ anger vs the rest. GoEmotions rows are split by a hash of the comment id: the "t
 used to set the policy's weights, the "held-out" half and all of TweetEval were not.
 VADER's negated compound score is computed in the same run as a baseline.
 
-Usage: python -m bench.eval_detector [--eval-dir DIR] [--reasons N]
+Also reported, on a separate line: our own probe set of customer-service messages
+(tests/unit/detect/data/service_probe.tsv, written by us in the styles of airline, bank,
+telecom, retail and SaaS complaints). It is NOT a public benchmark: a check for generality.
+
+Usage: python -m bench.eval_detector [--eval-dir DIR] [--reasons N] [--probe FILE]
 """
 
 from __future__ import annotations
@@ -22,6 +26,8 @@ from typing import Dict, List, Optional, Sequence, Tuple
 
 ROOT = Path(__file__).resolve().parents[1]
 DEFAULT_EVAL_DIR = ROOT.parent / "shared" / "eval"
+DEFAULT_PROBE = ROOT / "tests" / "unit" / "detect" / "data" / "service_probe.tsv"
+PROBE_LABELS = ("severe", "elevated", "calm")
 NEGATIVE = frozenset({"anger", "annoyance", "disappointment", "disapproval", "disgust",
                       "embarrassment", "fear", "grief", "nervousness", "remorse", "sadness"})
 SEVERE = frozenset({"anger", "disgust"})
@@ -55,6 +61,23 @@ def load_tweeteval(folder: Path) -> List[Row]:
     texts = (folder / "val_text.txt").read_text(encoding="utf-8").splitlines()
     labels = (folder / "val_labels.txt").read_text(encoding="utf-8").split()
     return [Row(t, frozenset({names[l]}), "held-out") for t, l in zip(texts, labels)]
+
+
+def load_probe(path: Path) -> List[Row]:
+    """Our probe set: ``text<TAB>label`` lines; ``#`` comments and the header are skipped.
+
+    Raises:
+        ValueError: a line without a tab or with a label other than severe/elevated/calm.
+    """
+    rows = []
+    for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1):
+        if not line.strip() or line.startswith("#") or line == "text\tlabel":
+            continue
+        text, sep, label = line.rpartition("\t")
+        if not sep or label not in PROBE_LABELS:
+            raise ValueError(f"{path}:{number}: expected text<TAB>severe|elevated|calm")
+        rows.append(Row(text, frozenset({label}), "probe"))
+    return rows
 
 
 def auc(y: Sequence[int], scores: Sequence[float]) -> float:
@@ -118,6 +141,30 @@ def tweeteval_report(sc: Scored) -> List[str]:
     ]
 
 
+def probe_report(sc: Scored) -> List[str]:
+    """Severe vs calm AUC and how each label was rated, on our own probe set."""
+    label = [next(iter(r.labels)) for r in sc.rows]
+    both = [i for i, lab in enumerate(label) if lab in ("severe", "calm")]
+    y = [int(label[i] == "severe") for i in both]
+    det = auc(y, [sc.findings[i].score for i in both])
+    vad = auc(y, [sc.vader[i] for i in both])
+
+    def share(lab: str, levels: Tuple[str, ...]) -> str:
+        idx = [i for i, x in enumerate(label) if x == lab]
+        n = sum(sc.findings[i].severity in levels for i in idx)
+        return f"{n}/{len(idx)}"
+
+    return [
+        f"OWN PROBE SET (ours, not a public benchmark; tests/unit/detect/data/service_probe.tsv)"
+        f" n={len(label)}",
+        f"  ROC-AUC severe vs calm: detector {det:.3f} | VADER negated compound {vad:.3f}",
+        f"  calm rated severe {share('calm', ('severe',))}, calm rated elevated+ "
+        f"{share('calm', ('elevated', 'severe'))}; severe rated severe "
+        f"{share('severe', ('severe',))}; elevated rated elevated+ "
+        f"{share('elevated', ('elevated', 'severe'))}",
+    ]
+
+
 def reason_report(sc: Scored, split: Optional[str], top: int, min_sentiment: float) -> List[str]:
     """Per signal: how often its reason was shown and the share of those rows with a
     negative label (sentiment counts only where it was named, at ``min_sentiment``)."""
@@ -150,6 +197,7 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
     parser.add_argument("--eval-dir", type=Path, default=DEFAULT_EVAL_DIR)
     parser.add_argument("--reasons", type=int, default=20, help="signals listed per split")
     parser.add_argument("--policy", type=Path, default=None)
+    parser.add_argument("--probe", type=Path, default=DEFAULT_PROBE)
     args = parser.parse_args(argv)
     if not (args.eval_dir / "goemotions" / "dev.tsv").is_file():
         print(f"no evaluation data in {args.eval_dir}", file=sys.stderr)
@@ -166,6 +214,8 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
     for split in ("held-out", "tune"):
         lines += goemotions_report(ge, split) + [""]
     lines += tweeteval_report(te) + [""]
+    if args.probe.is_file():
+        lines += probe_report(Scored(load_probe(args.probe), detector, vader)) + [""]
     sentiment = detector.policy.sentiment
     lines += reason_report(ge, "held-out", args.reasons,
                            sentiment.weight * sentiment.min_reason) + [""]
