@@ -18,6 +18,8 @@ from handoff.detect.topics import topic_evidence
 
 _QUOTES = str.maketrans({"\u2019": "'", "\u2018": "'", "\u201c": '"', "\u201d": '"'})
 NEGATABLE = ("anger", "escalation")
+# Cues that count only in a context: sarcasm with negativity, "directed" with anger/profanity.
+CONTEXTUAL = ("sarcasm", "directed")
 _SENTENCE_END = re.compile(r"[.!?;]+")
 _CLAUSE_BREAKS = frozenset({",", ":", "(", ")", "-", "--", "\u2013", "\u2014", "but"})
 
@@ -117,7 +119,7 @@ def analyse(nlp: Any, lexicon: Lexicon, policy: Policy, text: str) -> List[Evide
                                               policy.amount_reason, text)
     cues = {}
     for name, cue in policy.cues.items():
-        if name == "sarcasm":
+        if name in CONTEXTUAL:
             continue
         if name in NEGATABLE:
             found = cue_evidence(name, cue, text, not_negated, negatable[name])
@@ -126,6 +128,11 @@ def analyse(nlp: Any, lexicon: Lexicon, policy: Policy, text: str) -> List[Evide
         if found is not None:
             cues[name] = found
     intensity = intensity_evidence(policy.intensity, text)
+    directed = policy.cues.get("directed")
+    if directed is not None and (cues.get("anger") or cues.get("profanity")):
+        aimed = cue_evidence("directed", directed, text)
+        if aimed is not None:
+            cues["directed"] = aimed
 
     sp = policy.sentiment
     polarities = token_polarities(doc, lexicon, ignore=sp.ignore, discount=sp.discount,

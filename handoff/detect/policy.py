@@ -245,6 +245,8 @@ def parse_policy(data: Any) -> Policy:
         "urgency": _cue(root, "urgency"),
         "sarcasm": _cue(root, "sarcasm"),
     }
+    if "directed" in root.data:  # optional: anger aimed at the company or its people
+        cues["directed"] = _cue(root, "directed", "targets")
     it = root.section("intensity")
     intensity = IntensityPolicy(
         weight=it.num("weight", hi=10), amplify=it.num("amplify", hi=10),
