@@ -13,7 +13,8 @@ from typing import Mapping, Optional, Tuple
 
 ROOT = Path(__file__).resolve().parent.parent
 
-DEV_SECRET = "dev-only-secret-change-me"
+# Long enough for HS256 (RFC 7518 asks for >= 32 bytes); for development only.
+DEV_SECRET = "dev-only-secret-change-me-before-any-real-deployment"
 
 
 def _csv(value: str) -> Tuple[str, ...]:
