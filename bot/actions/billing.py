@@ -20,10 +20,10 @@ from store.resolutions import refund_charge
 JSON = Dict[str, Any]
 
 REFUNDED = [
-    "You're right: your {description} was charged twice on {when}, {amount} each time. I've refunded "
+    "You're right: your {description} was charged twice on {when}, {amount} each time. We've refunded "
     "the duplicate {amount} just now — it'll be back on your card within 3–5 business days.",
-    "I found it — {amount} for your {description} went through twice on {when}. The extra {amount} is "
-    "refunded as of now; expect it back on your card within 3–5 business days.",
+    "I found it — {amount} for your {description} went through twice on {when}. We've refunded the "
+    "extra {amount} as of now; expect it back on your card within 3–5 business days.",
 ]
 NO_DUPLICATE = [
     "I don't see a double charge, so let's go through your latest charges together:",

@@ -18,8 +18,8 @@ from bot.actions.returns import item_list, offer_return
 from store.operations import ADDRESS_MAX, ADDRESS_MIN
 
 CANCEL_RECAP = [
-    "Just to confirm: cancel order #{number} ({items}) and refund the full {total} to your original "
-    "payment. Shall I go ahead?",
+    "Let's make sure we've got this right: cancel order #{number} ({items}) and refund the full {total} "
+    "to your original payment. Shall I go ahead?",
     "So we're clear: order #{number} ({items}) gets cancelled and all {total} goes back to you. Shall "
     "I go ahead?",
 ]
@@ -31,9 +31,9 @@ ON_ITS_WAY = [
 ]
 ALREADY_CANCELLED = ["Order #{number} is already cancelled, and its payment went back to you."]
 ADDRESS_RECAP = [
-    "Just to confirm: change the delivery address of order #{number} from \"{old}\" to \"{new}\". Shall I "
-    "go ahead?",
-    "So order #{number} goes to \"{new}\" instead of \"{old}\" — shall I go ahead?",
+    "Let's double-check before anything changes: the delivery address of order #{number} goes from "
+    "\"{old}\" to \"{new}\". Shall I go ahead?",
+    "So we're clear: order #{number} goes to \"{new}\" instead of \"{old}\" — shall I go ahead?",
 ]
 ADDRESS_ASK = [
     "What's the new delivery address? Street, city and postcode, please.",

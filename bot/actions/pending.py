@@ -28,12 +28,12 @@ NOTHING = [
     "I don't have anything lined up to confirm at the moment. What can I help with?",
 ]
 CANCELLED = [
-    "Done — order #{number} is cancelled and {amount} is on its way back to your original payment.",
-    "All done: #{number} is cancelled, and the full {amount} is being refunded to you.",
+    "Done — we've cancelled order #{number}, and {amount} is on its way back to your original payment.",
+    "All done: we've cancelled #{number}, and the full {amount} is being refunded to you.",
 ]
 READDRESSED = [
-    "Done — order #{number} will now go to \"{new}\".",
-    "All set: #{number} is now headed to \"{new}\".",
+    "Done — we'll now send order #{number} to \"{new}\".",
+    "All set: we've changed the delivery address of #{number} to \"{new}\".",
 ]
 COULD_NOT = [
     "I couldn't do that after all — {why} — so nothing has changed. Let's look at what else we can do.",
@@ -41,8 +41,8 @@ COULD_NOT = [
 KEPT = {
     "cancel_order": ["No problem — I haven't cancelled anything; order #{number} carries on as planned. "
                      "If you'd rather change the address or something else, tell me."],
-    "change_address": ["No problem — order #{number} keeps its current address. If you'd like to use a "
-                       "different one, just send it over."],
+    "change_address": ["No problem — we'll leave order #{number} at its current address. If you'd like "
+                       "to use a different one, just send it over."],
     "start_return": ["No problem — no return has been started for #{number}. If you change your mind, "
                      "or there's something else wrong with it, tell me."],
 }
