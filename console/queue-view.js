@@ -60,7 +60,8 @@ export class QueueView {
     const tier = customer.tier && customer.tier !== "standard" ? el("span", { class: "badge badge-tier", text: customer.tier.toUpperCase() }) : null;
     const reasons = (item.reasons || []).slice(0, 3).map((reason) => el("li", { text: reason }));
     const wait = el("span", { class: "wait", dataset: { since: String(waitStart(item)) }, text: elapsed(waitStart(item)) });
-    return el("li", { class: `queue-item sev-${item.severity || "none"}`, dataset: { conversationId: item.conversation_id } },
+    return el("li", { class: `queue-item sev-${item.severity || "none"}`,
+      dataset: { conversationId: item.conversation_id, sessionId: item.session_id || "" } },
       el("div", { class: "queue-top" }, severityBadge(item.severity), tier,
         el("span", { class: "queue-name", text: name }), wait),
       el("p", { class: "queue-value", text: `${customer.email || (customer.id ? `Customer #${customer.id}` : "Not signed in")}${value}` }),

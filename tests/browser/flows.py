@@ -95,9 +95,17 @@ def queue_item(page: Page, has_text: str):
     return page.locator(".queue-item", has_text=has_text)
 
 
-def claim(page: Page, has_text: str, customer_name: str) -> None:
-    """Claim the queued conversation showing ``has_text`` and wait until it is open."""
-    item = queue_item(page, has_text)
+def queue_item_of(agent: Page, customer: Page, session_key: str = "visitor"):
+    """The queue entry of the conversation the ``customer`` page is in (by session id)."""
+    session_id = customer.evaluate(
+        "key => JSON.parse(localStorage.getItem('support-chat:' + key)).sessionId", session_key)
+    return agent.locator(f".queue-item[data-session-id='{session_id}']")
+
+
+def claim(page: Page, item, customer_name: str) -> None:
+    """Claim a queued conversation (a queue-item locator, or text it shows) and wait until it is open."""
+    if isinstance(item, str):
+        item = queue_item(page, item)
     expect(item).to_be_visible(timeout=BOT_REPLY_TIMEOUT_MS)
     item.get_by_role("button", name=re.compile("^Claim")).click()
     expect(page.locator("#conv-title")).to_have_text(customer_name, timeout=10_000)

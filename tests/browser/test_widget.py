@@ -64,6 +64,11 @@ def test_lost_connection_keeps_the_message_and_sends_it_once(base_url, pages):
 
 
 def test_no_agent_online_offers_follow_up_by_email(base_url, pages):
+    for username in ("dana", "sam"):  # whatever earlier tests left: both agents sign out
+        console = pages()
+        flows.sign_in(console, base_url, username)
+        console.get_by_role("button", name="Sign out").click()
+        expect(console.get_by_label("Username")).to_be_visible()
     page = pages()
     flows.open_shop(page, base_url, "sofia@example.com")
     flows.say(page, "Please, I want to talk to a real person now.")

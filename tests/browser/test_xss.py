@@ -7,8 +7,6 @@ characters must be visible literally.
 
 from __future__ import annotations
 
-import uuid
-
 from playwright.sync_api import expect
 
 from tests.browser import flows
@@ -30,10 +28,10 @@ def test_payloads_render_literally_in_both_uis(base_url, pages, watch):
     flows.sign_in(agent, base_url, "dana")
     flows.open_shop(customer, base_url)  # anonymous visitor
 
-    tag = f"xss-{uuid.uuid4().hex[:8]}"  # finds this visitor in a queue of anonymous visitors
-    sent = [f"{SCRIPT} {tag}", f"{IMAGE} {tag}", f"{LINK} {tag} I want to talk to a person please"]
+    sent = [SCRIPT, IMAGE, LINK]
     for text in sent:
         flows.say(customer, text)
+    flows.say(customer, "Please, I want to talk to a real person now.")
     expect(customer.locator(".sw-banner")).to_be_visible(timeout=30_000)
 
     texts = [m["text"] for m in flows.widget_messages(customer)]
@@ -41,11 +39,11 @@ def test_payloads_render_literally_in_both_uis(base_url, pages, watch):
     expect(customer.locator(".sw-from-customer .sw-text", has_text="<script>")).to_be_visible()
     _no_injected_nodes(customer, ".sw-root")
 
-    # The queue shows the customer's words literally; the transcript shows all of them.
-    item = flows.queue_item(agent, tag)
-    expect(item.locator(".queue-last")).to_contain_text(tag)
-    assert any(payload in item.locator(".queue-last").inner_text() for payload in (SCRIPT, IMAGE, LINK))
-    flows.claim(agent, tag, "Anonymous visitor")
+    # The agent sees the visitor's words literally, in the queue and in the transcript.
+    item = flows.queue_item_of(agent, customer)
+    expect(item.locator(".queue-last")).to_be_visible(timeout=15_000)
+    _no_injected_nodes(agent, ".app")
+    flows.claim(agent, item, "Anonymous visitor")
     console_texts = [m["text"] for m in flows.console_messages(agent)]
     assert all(text in console_texts for text in sent), console_texts
     _no_injected_nodes(agent, ".app")
