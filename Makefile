@@ -68,10 +68,10 @@ test-unit: setup ## Unit tests (store, actions, detector, service)
 
 test-stories: setup train ## Rasa test stories, failing on any prediction error
 	$(RASA) test core --stories tests/stories --model models/support.tar.gz \
-	  --fail-on-prediction-errors --out results/core --quiet
+	  --fail-on-prediction-errors --no-plot --out results/core --quiet
 
 nlu-report: setup train ## Per-intent F1 on the held-out NLU test file (results/nlu/)
-	$(RASA) test nlu --nlu tests/nlu/test_nlu.yml --model models/support.tar.gz --out results/nlu --quiet
+	$(RASA) test nlu --nlu tests/nlu/test_nlu.yml --model models/support.tar.gz --no-plot --out results/nlu --quiet
 	$(PY) -m bench.nlu_report results/nlu/intent_report.json
 
 test-integration: setup train ## Real processes on loopback, driven over Socket.IO
