@@ -64,9 +64,12 @@ def test_lost_connection_keeps_the_message_and_sends_it_once(base_url, pages):
 
 
 def test_no_agent_online_offers_follow_up_by_email(base_url, pages):
-    for username in ("dana", "sam"):  # whatever earlier tests left: both agents sign out
+    for username in ("dana", "sam"):  # whatever earlier tests left: both agents step away
         console = pages()
         flows.sign_in(console, base_url, username)
+        switch = console.get_by_role("switch")
+        switch.click()
+        expect(switch).to_have_attribute("aria-checked", "false")
         console.get_by_role("button", name="Sign out").click()
         expect(console.get_by_label("Username")).to_be_visible()
     page = pages()
