@@ -18,13 +18,12 @@ help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-18s %s\n", $$1, $$2}'
 
 # --- set-up -----------------------------------------------------------------------------
-$(VENV)/bin/python: .python-version
-	@command -v pyenv >/dev/null && pyenv install -s $(PY_VERSION) || true
+$(VENV)/pyvenv.cfg: .python-version
 	python$(PY_VERSION) -m venv $(VENV) 2>/dev/null || python -m venv $(VENV)
 	@$(VENV)/bin/python -c 'import sys; assert sys.version_info[:2] == (3, 10), sys.version' \
-	  || { echo "Python 3.10 is required (pyenv install 3.10)"; rm -rf $(VENV); exit 1; }
+	  || { echo "Python 3.10 is required: pyenv install 3.10"; rm -rf $(VENV); exit 1; }
 
-$(STAMPS)/deps: requirements.lock $(VENV)/bin/python
+$(STAMPS)/deps: requirements.lock $(VENV)/pyvenv.cfg
 	$(VENV)/bin/pip install -q --upgrade "pip<25" wheel
 	$(VENV)/bin/pip install -q -r requirements.lock
 	$(VENV)/bin/pip check
