@@ -46,8 +46,12 @@ def _agent_name(s: Session, agent_id: Optional[int]) -> str:
     return agent.display_name if agent else "Our team"
 
 
-async def start_handoff(svc: Service, conversation_id: int, decision: Decision) -> None:
-    """Queue the conversation for a person, tell the customer honestly, offer it to an agent."""
+async def start_handoff(svc: Service, conversation_id: int, decision: Decision, announced: bool = False) -> None:
+    """Queue the conversation for a person, tell the customer honestly, offer it to an agent.
+
+    ``announced``: the bot's reply this turn already said a person is coming, so the system
+    message gives only the facts (position, rough wait) instead of saying it again.
+    """
 
     def tx(s: Session) -> Optional[Dict[str, Any]]:
         conv = _conversation(s, conversation_id)
@@ -63,7 +67,8 @@ async def start_handoff(svc: Service, conversation_id: int, decision: Decision) 
         loads = agent_loads(s)
         status = status_payload(s, svc.policy, conv)
         if status["agents_online"]:
-            text, payload = wording.queued(status["position"], status["estimated_wait_s"], decision.source), None
+            text, payload = wording.queued(status["position"], status["estimated_wait_s"], decision.source,
+                                          announced=announced), None
         else:
             text, payload = wording.no_agent(decision.source), {"buttons": wording.NO_AGENT_BUTTONS}
         msg = conv_store.append_message(s, conversation_id, Sender.SYSTEM, text, payload=payload)

@@ -129,7 +129,8 @@ async def bot_turn(svc: Service, conn: CustomerConn, msg: Message) -> None:
         replies = [await svc.run(conv_store.append_message, cid, Sender.BOT, wording.no_reply())]
     await publish.messages(svc, cid, replies)
     if decision is not None:
-        await handoffs.start_handoff(svc, cid, decision)
+        # When the bot already told the customer a person is coming, the service only adds the facts.
+        await handoffs.start_handoff(svc, cid, decision, announced=bool(replies and turn.handoff_requests()))
 
 
 async def _queued_turn(svc: Service, conn: CustomerConn, msg: Message, finding: Dict[str, Any],

@@ -22,8 +22,11 @@ def _wait(seconds: Optional[int]) -> str:
     return "about a minute" if minutes <= 1 else f"about {minutes} minutes"
 
 
-def queued(position: int, wait_s: Optional[int], source: str) -> str:
-    """A person is on the way."""
+def queued(position: int, wait_s: Optional[int], source: str, announced: bool = False) -> str:
+    """A person is on the way (``announced``: the bot already said so; give only the facts)."""
+    where = "You're next in line" if position <= 1 else f"You're number {position} in line"
+    if announced:
+        return f"{where} for our support team; that usually takes {_wait(wait_s) or 'a few minutes'}."
     lead = {
         "customer": "Of course. I'm bringing in a person from our support team now.",
         "high_stakes": "This needs a person's attention, so I'm bringing in someone from our support team now.",
@@ -34,7 +37,6 @@ def queued(position: int, wait_s: Optional[int], source: str) -> str:
         "rasa_down": "I'm having trouble on my side right now, so I've passed your message to our support "
                      "team. Nothing you wrote is lost.",
     }.get(source, "I'm bringing in a person from our support team now.")
-    where = "You're next in line" if position <= 1 else f"You're number {position} in line"
     return (f"{lead} They'll see this whole conversation, so you won't need to repeat anything. "
             f"{where}; that usually takes {_wait(wait_s) or 'a few minutes'}.")
 
