@@ -72,6 +72,7 @@ class Console {
     this.nodes.agentName.textContent = agent.display_name;
     const online = agent.status === "online";
     this.nodes.availability.setAttribute("aria-checked", String(online));
+    this.nodes.availability.dataset.status = agent.status; // the server's word, once it has spoken
     this.nodes.availability.querySelector(".switch-text").textContent = online ? "Online" : "Away";
     this.renderMine();
     if (this.activeId) this.renderActive();

@@ -83,8 +83,13 @@ def sign_in(page: Page, base_url: str, username: str = "dana") -> None:
     page.get_by_label("Password").fill(AGENT_PASSWORD)
     page.get_by_role("button", name="Sign in").click()
     expect(page.locator(".conn[data-state='online']")).to_be_visible(timeout=15_000)
-    # Connecting makes an offline agent available (the server's agent_state says so).
-    expect(page.get_by_role("switch")).to_have_attribute("aria-checked", "true")
+    # Connecting makes an offline agent available; one left "away" is switched back on.
+    expect(page.locator("#availability[data-status]")).to_be_attached()
+    switch = page.get_by_role("switch")
+    if switch.get_attribute("data-status") != "online":
+        switch.click()
+    expect(page.locator("#availability[data-status='online']")).to_be_attached()
+    expect(switch).to_have_attribute("aria-checked", "true")
 
 
 def queue_item(page: Page, has_text: str):
