@@ -1,0 +1,5 @@
+"""All models. Importing this package registers every table on ``Base.metadata``."""
+
+from store.models.base import Base  # noqa: F401
+from store.models.commerce import *  # noqa: F401,F403
+from store.models.support import *  # noqa: F401,F403
