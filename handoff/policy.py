@@ -31,6 +31,8 @@ class HandoffPolicy:
     min_score: float = 0.0
     request_human_intents: Tuple[str, ...] = ("request_human",)
     request_human_min_confidence: float = 0.5
+    # Explicit asks for a person the NLU may file under another intent ("wrong colour, and I want a person").
+    request_human_patterns: Tuple[Pattern[str], ...] = ()
     high_stakes_topics: Tuple[str, ...] = ("safety", "fraud", "account_takeover", "legal", "chargeback")
     high_stakes_patterns: Mapping[str, Tuple[Pattern[str], ...]] = field(default_factory=dict)
     fallback_intents: Tuple[str, ...] = ("nlu_fallback",)
@@ -67,8 +69,9 @@ def policy_from_dict(raw: Mapping[str, Any]) -> HandoffPolicy:
             str(topic): tuple(re.compile(p, re.IGNORECASE) for p in (pats or []))
             for topic, pats in (stakes.get("patterns") or {}).items()
         }
+        human_patterns = tuple(re.compile(p, re.IGNORECASE) for p in (raw.get("request_human_patterns") or []))
     except re.error as exc:
-        raise ValueError(f"handoff.yml: bad high_stakes pattern: {exc}") from exc
+        raise ValueError(f"handoff.yml: bad pattern: {exc}") from exc
     qbase = QueuePolicy()
     return HandoffPolicy(
         handoff_on_severe=bool(det.get("handoff_on_severe", base.handoff_on_severe)),
@@ -77,6 +80,7 @@ def policy_from_dict(raw: Mapping[str, Any]) -> HandoffPolicy:
         request_human_intents=tuple(raw.get("request_human_intents") or base.request_human_intents),
         request_human_min_confidence=float(raw.get("request_human_min_confidence",
                                                    base.request_human_min_confidence)),
+        request_human_patterns=human_patterns,
         high_stakes_topics=tuple(stakes.get("topics") or base.high_stakes_topics),
         high_stakes_patterns=patterns,
         fallback_intents=tuple(mis.get("fallback_intents") or base.fallback_intents),

@@ -93,8 +93,9 @@ def decide(policy: HandoffPolicy, facts: TurnFacts) -> Optional[Decision]:
     severity = str(finding.get("severity") or "none") if score >= policy.min_score else "none"
     fired: List[tuple] = []  # (source, reason, severity)
 
-    if (facts.intent in policy.request_human_intents
-            and (facts.confidence is None or facts.confidence >= policy.request_human_min_confidence)):
+    asked_by_intent = (facts.intent in policy.request_human_intents
+                       and (facts.confidence is None or facts.confidence >= policy.request_human_min_confidence))
+    if asked_by_intent or any(p.search(facts.text) for p in policy.request_human_patterns):
         fired.append(("customer", "Asked to talk to a person", max_severity(severity, "elevated")))
 
     topics = high_stakes_topics(policy, facts.text, finding)

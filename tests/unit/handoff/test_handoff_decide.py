@@ -93,3 +93,26 @@ def test_elevated_streak(policy) -> None:
     history = [PastTurn("it is late", "delivery_late", 0.9, "elevated")]
     d = decide(policy, TurnFacts("still nothing", elevated, "delivery_late", 0.9, history=history))
     assert d.source == "detector" and "third message about order 1042" in d.reasons[0]
+
+
+@pytest.mark.parametrize("text", [
+    "I got the wrong colour and I want to talk to a person",
+    "it's three days late, let me speak with someone please",
+    "can you transfer me to your supervisor",
+    "I need a real person, not a bot",
+    "agent please",
+    "is there a human I can talk to?",
+])
+def test_explicit_ask_for_a_person_hands_off_whatever_the_intent(policy, text) -> None:
+    d = decide(policy, TurnFacts(text, CALM, "wrong_item", 0.88))
+    assert d is not None and d.source == "customer"
+
+
+@pytest.mark.parametrize("text", [
+    "are you a real person?",
+    "the delivery person left it at the wrong door",
+    "I was talking to my partner about the order",
+    "can I change the person who receives the parcel?",
+])
+def test_words_about_people_are_not_a_request(policy, text) -> None:
+    assert decide(policy, TurnFacts(text, CALM, "order_status", 0.9)) is None
