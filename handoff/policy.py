@@ -69,9 +69,12 @@ def policy_from_dict(raw: Mapping[str, Any]) -> HandoffPolicy:
             str(topic): tuple(re.compile(p, re.IGNORECASE) for p in (pats or []))
             for topic, pats in (stakes.get("patterns") or {}).items()
         }
+    except re.error as exc:
+        raise ValueError(f"handoff.yml: bad high_stakes pattern: {exc}") from exc
+    try:
         human_patterns = tuple(re.compile(p, re.IGNORECASE) for p in (raw.get("request_human_patterns") or []))
     except re.error as exc:
-        raise ValueError(f"handoff.yml: bad pattern: {exc}") from exc
+        raise ValueError(f"handoff.yml: bad request_human_patterns entry: {exc}") from exc
     qbase = QueuePolicy()
     return HandoffPolicy(
         handoff_on_severe=bool(det.get("handoff_on_severe", base.handoff_on_severe)),
