@@ -67,6 +67,9 @@ async def connect(svc: Service, sid: str, token: Any) -> int:
     await svc.notifier.join_agent_rooms(sid, agent_id)
     if agent.status == AgentStatus.OFFLINE:
         await svc.run(agent_store.set_status, agent_id, AgentStatus.ONLINE)
+    if sid not in svc.agent_sids:  # the socket closed while we were marking the agent online
+        await _offline_unless_connected(svc, agent_id)
+        return agent_id
     await publish.agent_state(svc, agent_id)
     await svc.notifier.to_sid(sid, ev.QUEUE, {"items": await svc.run(queue_items, svc.policy)}, agent=True)
     await publish.queue(svc)  # waiting customers now see someone is online
@@ -77,7 +80,18 @@ async def disconnect(svc: Service, sid: str) -> None:
     """An agent socket closed: offline when it was the agent's last one here."""
     agent_id = svc.agent_sids.pop(sid, None)
     svc.limiter.forget(sid)
-    if agent_id is None or agent_id in svc.agent_sids.values():
+    if agent_id is None:
+        return
+    await _offline_unless_connected(svc, agent_id)
+
+
+async def _offline_unless_connected(svc: Service, agent_id: int) -> None:
+    """Mark the agent offline when none of their sockets is open here.
+
+    Status writes from ``connect`` or ``set_status`` can finish after the socket closed;
+    each of them calls this afterwards, so the last word is always the socket's state.
+    """
+    if agent_id in svc.agent_sids.values():
         return
     await svc.run(agent_store.set_status, agent_id, AgentStatus.OFFLINE)
     await publish.queue(svc)
@@ -104,6 +118,9 @@ async def set_status(svc: Service, agent_id: int, status: Any) -> Dict[str, Any]
                 "offer": items[0] if (items and load.has_room) else None}
 
     done = await svc.run(tx)
+    if agent_id not in svc.agent_sids.values():  # signed out while this was being written
+        await _offline_unless_connected(svc, agent_id)
+        return ev.ok(agent=done["agent"])
     await publish.agent_state(svc, agent_id)
     await publish.queue(svc)
     if done["offer"] is not None:

@@ -237,3 +237,21 @@ async def test_database_error_sends_no_ack() -> None:
     h = Handler()
     assert await h.on_x("s") is Server.not_handled
     assert (await h.on_y("s"))["error"]["code"] == "too_long"
+
+
+async def test_a_status_write_that_finishes_after_sign_out_leaves_the_agent_offline(svc) -> None:
+    from store import agents as agent_store
+
+    dana = await _online_agent(svc, "dana", "agent-sid")
+    original = svc.run
+
+    async def slow_run(fn, *args):
+        if fn.__name__ == "tx":  # set_status's write: the socket closes while it is under way
+            await agents.disconnect(svc, "agent-sid")
+        return await original(fn, *args)
+
+    svc.run = slow_run
+    await agents.set_status(svc, dana, "online")
+    svc.run = original
+    agent = await svc.run(agent_store.get_agent, dana)
+    assert agent.status.value == "offline"
