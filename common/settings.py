@@ -44,6 +44,8 @@ class Settings:
         policy_dir: folder holding the designers' YAML policies and phrase bank.
         rasa_timeout: seconds to wait for Rasa before treating it as down.
         seed_fast: hash the demo agents' passwords with a cheap bcrypt cost (tests only).
+        demo_identities: serve ``/api/demo/*`` (list demo customers, sign their identity tokens
+            for the demo shop page). A stand-in for a shop's backend: turn it off in production.
     """
 
     database_url: str = f"sqlite:///{ROOT / 'var' / 'support.db'}"
@@ -63,6 +65,7 @@ class Settings:
     policy_dir: Path = ROOT / "policy"
     rasa_timeout: float = 15.0
     seed_fast: bool = False
+    demo_identities: bool = True
 
     @property
     def sync_database_url(self) -> str:
@@ -118,4 +121,5 @@ def load_settings(env: Optional[Mapping[str, str]] = None) -> Settings:
         policy_dir=Path(get("POLICY_DIR", defaults.policy_dir)),
         rasa_timeout=float(get("RASA_TIMEOUT", defaults.rasa_timeout)),
         seed_fast=env.get("SEED_FAST", "") == "1",
+        demo_identities=env.get("DEMO_IDENTITIES", "1") != "0",
     )

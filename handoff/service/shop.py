@@ -42,13 +42,20 @@ async def health(svc: Service) -> Tuple[Dict[str, Any], int]:
     return body, 200 if db_ok else 503
 
 
+def _require_demo(svc: Service) -> None:
+    if not svc.settings.demo_identities:
+        raise errors.NotFound("Demo identities are turned off (DEMO_IDENTITIES=0).")
+
+
 async def demo_customers(svc: Service) -> List[Dict[str, Any]]:
     """The demo customers a visitor may chat as."""
+    _require_demo(svc)
     return await svc.run(conv_store.list_customers)
 
 
 async def demo_identity(svc: Service, customer_id: int) -> Dict[str, Any]:
     """Sign an identity token, as the shop's backend would for its signed-in user."""
+    _require_demo(svc)
     customer = await svc.run(conv_store.customer_brief, customer_id)
     if customer is None:
         raise errors.NotFound("There is no such customer.")

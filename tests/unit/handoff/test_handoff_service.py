@@ -255,3 +255,16 @@ async def test_a_status_write_that_finishes_after_sign_out_leaves_the_agent_offl
     svc.run = original
     agent = await svc.run(agent_store.get_agent, dana)
     assert agent.status.value == "offline"
+
+
+async def test_demo_identities_can_be_turned_off(svc) -> None:
+    import dataclasses
+
+    from handoff.service import shop
+
+    assert (await shop.demo_identity(svc, 1))["token"]
+    svc.settings = dataclasses.replace(svc.settings, demo_identities=False)
+    with pytest.raises(errors.NotFound):
+        await shop.demo_identity(svc, 1)
+    with pytest.raises(errors.NotFound):
+        await shop.demo_customers(svc)
