@@ -24,7 +24,7 @@ $(VENV)/pyvenv.cfg: .python-version
 	  || { echo "Python 3.10 is required: pyenv install 3.10"; rm -rf $(VENV); exit 1; }
 
 $(STAMPS)/deps: requirements.lock $(VENV)/pyvenv.cfg
-	$(VENV)/bin/pip install -q --upgrade "pip<25" wheel
+	$(VENV)/bin/pip install -q --upgrade "pip<25"
 	$(VENV)/bin/pip install -q -r requirements.lock
 	$(VENV)/bin/pip check
 	@mkdir -p $(STAMPS) && touch $@

@@ -18,7 +18,7 @@ from handoff.service import handoffs, publish, wording
 from handoff.service.context import CustomerConn, Service
 from handoff.service.decide import Decision, PastTurn, TurnFacts, decide
 from handoff.service.queue import status_payload
-from handoff.service.sessions import connection
+from handoff.service.sessions import connection, open_session
 from store import conversations as conv_store
 from store.models.base import utcnow
 from store.models.support import ConversationStatus, Message, Sender
@@ -40,8 +40,14 @@ def check_text(svc: Service, text: Any) -> str:
 
 
 async def customer_message(svc: Service, sid: str, text: Any, session_id: Optional[str],
-                           client_msg_id: Optional[str]) -> Dict[str, Any]:
-    """Store the message (once per ``client_msg_id``), ack it, answer in the background."""
+                           client_msg_id: Optional[str], identity_token: Optional[str] = None) -> Dict[str, Any]:
+    """Store the message (once per ``client_msg_id``), ack it, answer in the background.
+
+    A socket that sends ``user_uttered`` with a session id but no ``session_request`` first
+    (allowed by Rasa's channel) gets its session opened as if it had asked.
+    """
+    if session_id and sid not in svc.customers:
+        await open_session(svc, sid, session_id, None, identity_token)
     conn = connection(svc, sid, session_id)
     text = check_text(svc, text)
     if not svc.limiter.allow(sid):

@@ -38,7 +38,8 @@ class CustomerNamespace(socketio.AsyncNamespace):
         custom = parse.custom_data(data)
         return await turns.customer_message(self.service(), sid, data.get("message"),
                                             parse.opt_str(data, "session_id"),
-                                            parse.opt_str(custom, "client_msg_id"))
+                                            parse.opt_str(custom, "client_msg_id"),
+                                            parse.token(data))
 
     @guarded
     async def on_typing(self, sid: str, data: Any = None) -> None:

@@ -98,10 +98,11 @@ def test_bad_input_gets_clear_error_acks(stack) -> None:
 
 
 def test_unknown_session_gets_a_fresh_one(stack) -> None:
+    """A fresh conversation; like Rasa's channel, the unused id the client chose is kept."""
     c = Customer(stack.base_url)
     try:
         ack = c.start(session_id="does-not-exist-0000", last_seq=0)
-        assert ack["fresh"] is True and ack["session_id"] != "does-not-exist-0000"
+        assert ack["fresh"] is True and ack["session_id"] == "does-not-exist-0000" and ack["last_seq"] == 0
         assert c.rec.wait_for("session_confirm") == ack["session_id"]
     finally:
         c.close()

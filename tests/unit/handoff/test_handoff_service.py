@@ -268,3 +268,22 @@ async def test_demo_identities_can_be_turned_off(svc) -> None:
         await shop.demo_identity(svc, 1)
     with pytest.raises(errors.NotFound):
         await shop.demo_customers(svc)
+
+
+async def test_a_new_client_chosen_session_id_is_kept_like_rasa_does(svc) -> None:
+    ack = await sessions.open_session(svc, "c9", "webchat-7f3a", None, None)
+    assert ack["session_id"] == "webchat-7f3a" and ack["fresh"] is True
+    # another visitor asking for the same id later gets it back (anonymous, same binding) ...
+    again = await sessions.open_session(svc, "c10", "webchat-7f3a", None, None)
+    assert again["session_id"] == "webchat-7f3a" and again["fresh"] is False
+    # ... but an unusable id is replaced by a server-chosen one
+    odd = await sessions.open_session(svc, "c11", "<script>", None, None)
+    assert odd["session_id"] != "<script>"
+
+
+async def test_user_uttered_without_session_request_opens_the_session(svc) -> None:
+    ack = await turns.customer_message(svc, "c12", "hello there", "naive-client-1", None)
+    await svc.drain()
+    assert ack["ok"] is True and ack["seq"] == 1
+    assert svc.customers["c12"].session_id == "naive-client-1"
+    assert svc.notifier.events("conv", "bot_uttered")[-1]["text"] == "echo: hello there"
