@@ -16,6 +16,7 @@ from rasa_sdk.events import FollowupAction, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
 from bot.actions.common import BotAction
+from bot.actions.resume import next_after_form
 
 MISSED_INTENTS = {"nlu_fallback", "out_of_scope"}
 OFFER_AFTER = 2
@@ -61,6 +62,10 @@ class ActionDefaultFallback(BotAction):
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
                   domain: Dict[Text, Any]) -> List[Dict[Text, Any]]:
+        if is_core_fallback(tracker):
+            resume = next_after_form(tracker)
+            if resume:  # a form just finished: carry on with the flow the customer started
+                return [FollowupAction(resume)]
         reply = self.reply(dispatcher, tracker)
         misses = consecutive_misses(tracker)
         if misses >= OFFER_AFTER:

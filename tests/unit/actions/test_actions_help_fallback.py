@@ -76,3 +76,24 @@ def test_every_action_text_keeps_the_voice(kit):
                 found.extend(value)
     assert len(found) > 60
     kit.assert_voice(found)
+
+
+async def test_core_fallback_after_a_finished_form_resumes_the_customers_flow(store, run, kit):
+    """Greeted first, the topic falls out of the policies' history: pick the flow up again."""
+    history = [kit.user("hi", "greet"), kit.bot("Hi!"),
+               kit.user("my parcel is three days late", "delivery_late"),
+               {"event": "action", "name": "identify_form"}, {"event": "active_loop", "name": "identify_form"},
+               kit.user("1042", "inform"), {"event": "action", "name": "identify_form"}]
+    tracker = kit.tracker("inform", "maya@example.com", history=history,
+                          after=[{"event": "action", "name": "identify_form"},
+                                 {"event": "slot", "name": "verified", "value": True},
+                                 {"event": "active_loop", "name": None}])
+    messages, events = await run(ActionDefaultFallback(), tracker)
+    assert messages == []
+    assert [e["name"] for e in events if e["event"] == "followup"] == ["action_late_delivery"]
+
+
+async def test_core_fallback_mid_conversation_still_listens(store, run, kit):
+    history = [kit.user("my parcel is late", "delivery_late"), {"event": "action", "name": "action_late_delivery"}]
+    messages, events = await run(ActionDefaultFallback(), kit.tracker("change_shipping_address", "x", history=history))
+    assert len(messages) == 1 and [e["name"] for e in events if e["event"] == "followup"] == ["action_listen"]
