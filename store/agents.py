@@ -5,12 +5,15 @@ Synchronous, ``Session`` first, never commits (see ``store.conversations``).
 
 from __future__ import annotations
 
+from decimal import Decimal
 from typing import Any, Dict, List, Optional
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from store.models.commerce import ItemCondition, Order, OrderStatus
 from store.models.support import Agent, AgentStatus
+from store.read.billing import duplicate_charges
 
 
 def get_agent(session: Session, agent_id: int) -> Optional[Agent]:
@@ -26,11 +29,6 @@ def get_by_username(session: Session, username: str) -> Optional[Agent]:
 def list_agents(session: Session) -> List[Agent]:
     """Every agent, by id."""
     return list(session.execute(select(Agent).order_by(Agent.id)).scalars())
-
-
-def online_agents(session: Session) -> List[Agent]:
-    """Agents whose status is ``online``."""
-    return list(session.execute(select(Agent).where(Agent.status == AgentStatus.ONLINE).order_by(Agent.id)).scalars())
 
 
 def set_status(session: Session, agent_id: int, status: AgentStatus) -> Agent:
@@ -56,11 +54,6 @@ def grant_options(session: Session, agent_id: int, customer_id: Optional[int]) -
     Credits on late or delayed orders (up to the budget), replacements of damaged or wrong
     items, refunds of exact duplicate charges. The grant itself re-checks everything.
     """
-    from decimal import Decimal
-
-    from store.models.commerce import ItemCondition, Order, OrderStatus
-    from store.queries import duplicate_charges
-
     agent = session.get(Agent, agent_id)
     if agent is None or customer_id is None:
         return []

@@ -15,6 +15,7 @@ from sqlalchemy.orm import Session
 
 from store.models.base import utcnow
 from store.models.support import (
+    Agent,
     Conversation,
     ConversationStatus,
     Handoff,
@@ -23,6 +24,9 @@ from store.models.support import (
     Severity,
     Ticket,
 )
+
+# Customer and invoice reads live with the read models; re-exported until the service imports them from there.
+from store.queries import customer_brief, get_invoice, list_customers  # noqa: F401,I001
 
 OPEN_HANDOFF_STATUSES = (ConversationStatus.QUEUED, ConversationStatus.ASSIGNED)
 
@@ -266,14 +270,6 @@ def queued_conversations(session: Session) -> List[Conversation]:
     ).scalars())
 
 
-def assigned_to(session: Session, agent_id: int) -> List[Conversation]:
-    """The conversations an agent currently holds."""
-    return list(session.execute(
-        select(Conversation).where(Conversation.status == ConversationStatus.ASSIGNED,
-                                   Conversation.assignee_id == agent_id).order_by(Conversation.id)
-    ).scalars())
-
-
 def active_counts(session: Session) -> Dict[int, int]:
     """Assigned conversations per agent id."""
     rows = session.execute(
@@ -300,52 +296,4 @@ def is_expired(conv: Conversation, max_idle: dt.timedelta, now: Optional[dt.date
 
 def agent_names(session: Session) -> Dict[int, str]:
     """Display name of every agent by id (for transcripts)."""
-    from store.models.support import Agent
-
     return {int(i): str(n) for i, n in session.execute(select(Agent.id, Agent.display_name)).all()}
-
-
-def customer_brief(session: Session, customer_id: Optional[int]) -> Optional[Dict[str, Any]]:
-    """Name, e-mail, tier and lifetime value of a customer, or None."""
-    from store.models.commerce import Customer
-
-    if customer_id is None:
-        return None
-    customer = session.get(Customer, customer_id)
-    if customer is None:
-        return None
-    return {"id": customer.id, "name": customer.name, "email": customer.email, "tier": customer.tier.value,
-            "lifetime_value": float(customer.lifetime_value or 0)}
-
-
-def list_customers(session: Session) -> List[Dict[str, Any]]:
-    """Every customer, by name (the demo shop's sign-in picker)."""
-    from store.models.commerce import Customer
-
-    rows = session.execute(select(Customer).order_by(Customer.name)).scalars()
-    return [{"id": c.id, "name": c.name, "email": c.email, "tier": c.tier.value} for c in rows]
-
-
-def customer_order_numbers(session: Session, customer_id: Optional[int]) -> List[str]:
-    """The customer's order numbers, newest first."""
-    from store.models.commerce import Order
-
-    if customer_id is None:
-        return []
-    return list(session.execute(select(Order.number).where(Order.customer_id == customer_id)
-                                .order_by(Order.placed_at.desc())).scalars())
-
-
-def get_invoice(session: Session, number: str) -> Optional[Dict[str, Any]]:
-    """An invoice with its order number, or None."""
-    from store.models.commerce import Invoice, Order
-
-    invoice = session.execute(select(Invoice).where(Invoice.number == number)).scalar_one_or_none()
-    if invoice is None:
-        return None
-    order = session.get(Order, invoice.order_id) if invoice.order_id else None
-    items = [{"name": i.name, "quantity": i.quantity, "unit_price": str(i.unit_price)}
-             for i in (order.items if order else [])]
-    return {"number": invoice.number, "customer_id": invoice.customer_id, "amount": str(invoice.amount),
-            "issued_at": invoice.issued_at.isoformat(), "order": order.number if order else None,
-            "currency": order.currency if order else "USD", "items": items}

@@ -31,9 +31,11 @@ from store.models import (
     ResolutionKind,
     ResolutionStatus,
 )
+from store.models.base import today
+from store.read.orders import days_late, get_order
+from store.read.records import resolution_dict
 from store.resolution_policy import ResolutionPolicy, default_policy
-from store.queries import resolution_dict
-from store.resolutions import days_late, get_order, money, record
+from store.resolutions import money, record
 
 ADDRESS_MIN, ADDRESS_MAX = 10, 300
 RESET_TTL = dt.timedelta(hours=1)
@@ -56,7 +58,7 @@ def start_return(session: Session, order_number: str, *, reason: str = "customer
     if open_return is not None:
         raise NotAllowed(f"a return for order #{order.number} is already open")
     delivered = order.delivered_at.date() if order.delivered_at else None
-    age = (dt.datetime.utcnow().date() - delivered).days if delivered else 0
+    age = (today() - delivered).days if delivered else 0
     if actor == Actor.BOT and age > policy.return_window_days:
         raise NotAllowed(f"order #{order.number} was delivered {age} days ago, past the "
                          f"{policy.return_window_days}-day window", needs_human=True)

@@ -58,7 +58,7 @@ class ResolutionPolicy:
         )
 
 
-def load_policy(path: Path) -> ResolutionPolicy:
+def load_resolution_policy(path: Path) -> ResolutionPolicy:
     """Read the policy file (cached per path and modification time)."""
     path = Path(path)
     return _load_policy_cached(str(path), path.stat().st_mtime)
@@ -74,4 +74,4 @@ def default_policy() -> ResolutionPolicy:
     """The policy at ``settings.policy_path('resolutions.yml')``."""
     from common.settings import load_settings
 
-    return load_policy(load_settings().policy_path("resolutions.yml"))
+    return load_resolution_policy(load_settings().policy_path("resolutions.yml"))

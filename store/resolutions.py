@@ -33,15 +33,18 @@ from store.models import (
     ResolutionKind,
     ResolutionStatus,
 )
-from store.queries import days_late, resolution_dict
-from store.resolution_policy import ResolutionPolicy, default_policy, load_policy  # noqa: F401
+from store.models.base import today
+from store.read.billing import duplicate_of
+from store.read.orders import days_late, get_order
+from store.read.records import resolution_dict
+from store.resolution_policy import ResolutionPolicy, default_policy
 
 CENT = Decimal("0.01")
 GRANT_KINDS = (ResolutionKind.CREDIT, ResolutionKind.REFUND, ResolutionKind.REPLACEMENT)
 
 
 @dataclass(frozen=True)
-class Decision:
+class GrantCheck:
     """Whether ``actor`` may grant this alone; if not, whether a person may decide it."""
 
     allowed: bool
@@ -52,19 +55,6 @@ class Decision:
 def money(value: Any) -> str:
     """Money as a JSON-ready string with two decimals ("24.99")."""
     return str(Decimal(str(value or 0)).quantize(CENT))
-
-
-def today() -> dt.date:
-    return dt.datetime.utcnow().date()
-
-
-def get_order(session: Session, order_number: str) -> Order:
-    """The order with this customer-facing number, or :class:`NotFound`."""
-    number = str(order_number or "").strip().lstrip("#")
-    order = session.execute(select(Order).where(Order.number == number)).scalar_one_or_none()
-    if order is None:
-        raise NotFound(f"There is no order #{number}.")
-    return order
 
 
 def prior_grants(session: Session, order_id: int) -> List[Resolution]:
@@ -87,7 +77,7 @@ def check_grant(
     actor: Actor = Actor.BOT,
     agent_id: Optional[int] = None,
     policy: Optional[ResolutionPolicy] = None,
-) -> Decision:
+) -> GrantCheck:
     """Decide whether ``actor`` may grant ``kind`` worth ``amount`` on its own.
 
     The bot: per-kind limits, once per order, VIPs above ``vip_human_over``; whatever it
@@ -106,36 +96,36 @@ def check_grant(
         earlier = prior_grants(session, order_id)
         if earlier:
             first = earlier[0]
-            return Decision(False, True, f"this order already had a {first.kind.value} "
+            return GrantCheck(False, True, f"this order already had a {first.kind.value} "
                                          f"on {first.created_at:%b %d}; a second one is a person's call")
     limit = {
         ResolutionKind.REPLACEMENT: policy.replacement_max_item_value,
         ResolutionKind.REFUND: policy.duplicate_max_amount,
     }.get(kind, policy.bot_max_per_incident)
     if value > limit:
-        return Decision(False, True, f"${money(value)} is above the ${money(limit)} the assistant "
+        return GrantCheck(False, True, f"${money(value)} is above the ${money(limit)} the assistant "
                                      f"may grant alone for a {kind.value}")
     if customer.tier == CustomerTier.VIP and value > policy.vip_human_over:
-        return Decision(False, True, f"VIP customer: a {kind.value} of ${money(value)} gets a person's care")
-    return Decision(True, False, f"within policy: {kind.value} of ${money(value)}")
+        return GrantCheck(False, True, f"VIP customer: a {kind.value} of ${money(value)} gets a person's care")
+    return GrantCheck(True, False, f"within policy: {kind.value} of ${money(value)}")
 
 
 def _check_agent(session: Session, kind: ResolutionKind, value: Decimal,
-                 agent_id: Optional[int], policy: ResolutionPolicy) -> Decision:
+                 agent_id: Optional[int], policy: ResolutionPolicy) -> GrantCheck:
     agent = session.get(Agent, agent_id) if agent_id is not None else None
     if agent is None:
         raise NotFound("An agent grant needs the id of an existing agent.")
     limit = (policy.agent_replacement_max_item_value if kind == ResolutionKind.REPLACEMENT
              else Decimal(str(agent.resolution_budget)))
     if value > limit:
-        return Decision(False, False, f"${money(value)} is above {agent.display_name}'s "
+        return GrantCheck(False, False, f"${money(value)} is above {agent.display_name}'s "
                                       f"${money(limit)} budget per incident")
-    return Decision(True, False, f"within {agent.display_name}'s budget of ${money(limit)}")
+    return GrantCheck(True, False, f"within {agent.display_name}'s budget of ${money(limit)}")
 
 
-def _enforce(decision: Decision) -> None:
-    if not decision.allowed:
-        raise NotAllowed(decision.reason, needs_human=decision.needs_human)
+def _enforce(check: GrantCheck) -> None:
+    if not check.allowed:
+        raise NotAllowed(check.reason, needs_human=check.needs_human)
 
 
 def record(session: Session, *, kind: ResolutionKind, customer_id: int, amount: Any, reason: str,
@@ -239,17 +229,6 @@ def grant_replacement(session: Session, order_number: str, *, skus: Optional[Seq
                  actor=actor, agent_id=agent_id, conversation_id=conversation_id, order_id=order.id,
                  details=details)
     return resolution_dict(row)
-
-
-def duplicate_of(session: Session, charge: Charge, window_hours: int) -> Optional[Charge]:
-    """The earlier charge ``charge`` exactly repeats (same amount and description), if any."""
-    stmt = select(Charge).where(
-        Charge.customer_id == charge.customer_id, Charge.id < charge.id,
-        Charge.amount == charge.amount, Charge.description == charge.description,
-        Charge.status == ChargeStatus.SUCCEEDED, Charge.created_at <= charge.created_at,
-        Charge.created_at >= charge.created_at - dt.timedelta(hours=window_hours),
-    ).order_by(Charge.created_at)
-    return session.execute(stmt).scalars().first()
 
 
 def refund_charge(session: Session, charge_id: int, *, actor: Actor = Actor.BOT,

@@ -14,7 +14,7 @@ from bot.actions.common import PERSON_DECIDES, BotAction, Reply, attempt, day, h
 from bot.actions.turn import Turn
 from store import queries
 from store.errors import NotAllowed
-from store.resolution_policy import load_policy
+from store.resolution_policy import load_resolution_policy
 from store.resolutions import refund_charge
 
 JSON = Dict[str, Any]
@@ -58,7 +58,7 @@ async def refund_duplicates(reply: Reply, turn: Turn) -> Optional[bool]:
         True when something was refunded, False when there was no duplicate, None when a
         person takes over.
     """
-    policy = load_policy(runtime.current().settings.policy_path("resolutions.yml"))
+    policy = load_resolution_policy(runtime.current().settings.policy_path("resolutions.yml"))
     picture = await runtime.in_store(billing_picture, turn.customer_id, policy.duplicate_window_hours)
     if not picture["duplicates"]:
         reply.pick(NO_DUPLICATE) if picture["recent"] else reply.pick(NO_CHARGES)

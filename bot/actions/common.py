@@ -95,9 +95,9 @@ def day(iso: Optional[str]) -> str:
 
 def high_stakes(turn: Turn) -> Optional[str]:
     """A topic a person always decides (``always_human`` in resolutions.yml) in the detector's reasons."""
-    from store.resolution_policy import load_policy
+    from store.resolution_policy import load_resolution_policy
 
-    policy = load_policy(runtime.current().settings.policy_path("resolutions.yml"))
+    policy = load_resolution_policy(runtime.current().settings.policy_path("resolutions.yml"))
     text = " ".join(turn.reasons).lower()
     return next((topic for topic in policy.always_human if topic in text), None)
 

@@ -27,6 +27,11 @@ def utcnow() -> dt.datetime:
     return dt.datetime.utcnow()
 
 
+def today() -> dt.date:
+    """Today's date in UTC, the calendar promised dates are kept in."""
+    return utcnow().date()
+
+
 def enum_column(enum_cls: Type[enum.Enum]) -> SAEnum:
     """A portable enum column storing the enum's *values* as short strings."""
     return SAEnum(

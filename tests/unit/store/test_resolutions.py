@@ -14,7 +14,7 @@ from store.operations import (
     cancel_order, change_shipping_address, create_password_reset, hash_reset_token, order_for_topic, start_return,
 )
 from store.queries import find_order
-from store.resolution_policy import ResolutionPolicy, load_policy
+from store.resolution_policy import ResolutionPolicy, load_resolution_policy
 from store.resolutions import check_grant, grant_credit, grant_replacement, refund_charge
 
 ROOT = Path(__file__).resolve().parents[3]
@@ -22,7 +22,7 @@ ROOT = Path(__file__).resolve().parents[3]
 
 @pytest.fixture
 def policy():
-    return load_policy(ROOT / "policy" / "resolutions.yml")
+    return load_resolution_policy(ROOT / "policy" / "resolutions.yml")
 
 
 def customer(session, email):
