@@ -68,6 +68,8 @@ class Sender(str, enum.Enum):
 
 
 class Severity(str, enum.Enum):
+    """The stored form of :data:`common.severity.SEVERITIES` (a unit test keeps them equal)."""
+
     NONE = "none"
     ELEVATED = "elevated"
     SEVERE = "severe"
