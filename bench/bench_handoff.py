@@ -61,7 +61,7 @@ def through_service(stack: Stack, customers: int, messages: int) -> Dict[str, An
                 mark = c.rec.mark()
                 t0 = time.perf_counter()
                 ack = c.say(MESSAGES[i % len(MESSAGES)])
-                c.rec.wait_for("bot_uttered", lambda d: d["metadata"]["seq"] > ack["seq"], 120, start=mark)
+                c.rec.wait_for("bot_uttered", lambda d, seq=ack["seq"]: d["metadata"]["seq"] > seq, 120, start=mark)
                 with lock:
                     latencies.append(time.perf_counter() - t0)
         finally:
@@ -107,7 +107,7 @@ def agent_relay(stack: Stack, agents: int, rounds: int = 10) -> Dict[str, Any]:
             c.start()
             mark = console.rec.mark()
             c.say("I want to talk to a person")
-            item = console.rec.wait_for("queue", lambda d: any(i["session_id"] == c.session_id for i in d["items"]),
+            item = console.rec.wait_for("queue", lambda d, sid=c.session_id: any(i["session_id"] == sid for i in d["items"]),
                                         120, start=mark)
             cid = next(i["conversation_id"] for i in item["items"] if i["session_id"] == c.session_id)
             assert console.call("claim", {"conversation_id": cid})["ok"]
@@ -115,12 +115,12 @@ def agent_relay(stack: Stack, agents: int, rounds: int = 10) -> Dict[str, Any]:
                 mark = c.rec.mark()
                 t0 = time.perf_counter()
                 console.call("send", {"conversation_id": cid, "text": f"agent says {n}"})
-                c.rec.wait_for("bot_uttered", lambda d: d["text"] == f"agent says {n}", 30, start=mark)
+                c.rec.wait_for("bot_uttered", lambda d, n=n: d["text"] == f"agent says {n}", 30, start=mark)
                 to_customer.append(time.perf_counter() - t0)
                 mark = console.rec.mark()
                 t0 = time.perf_counter()
                 c.say(f"customer says {n}")
-                console.rec.wait_for("message", lambda d: d["message"]["text"] == f"customer says {n}", 30, start=mark)
+                console.rec.wait_for("message", lambda d, n=n: d["message"]["text"] == f"customer says {n}", 30, start=mark)
                 to_agent.append(time.perf_counter() - t0)
             console.call("resolve", {"conversation_id": cid, "disposition": "bench"})
             c.close()

@@ -60,7 +60,7 @@ def load_tweeteval(folder: Path) -> List[Row]:
                  (folder / "mapping.txt").read_text(encoding="utf-8").splitlines() if line)
     texts = (folder / "val_text.txt").read_text(encoding="utf-8").splitlines()
     labels = (folder / "val_labels.txt").read_text(encoding="utf-8").split()
-    return [Row(t, frozenset({names[l]}), "held-out") for t, l in zip(texts, labels)]
+    return [Row(t, frozenset({names[l]}), "held-out") for t, l in zip(texts, labels, strict=True)]
 
 
 def load_probe(path: Path) -> List[Row]:
@@ -87,7 +87,7 @@ def auc(y: Sequence[int], scores: Sequence[float]) -> float:
 
 
 def pr(pred: Sequence[bool], gold: Sequence[bool]) -> Tuple[float, float, int]:
-    tp = sum(1 for p, g in zip(pred, gold) if p and g)
+    tp = sum(1 for p, g in zip(pred, gold, strict=True) if p and g)
     npred, ngold = sum(pred), sum(gold)
     return (tp / npred if npred else 0.0), (tp / ngold if ngold else 0.0), npred
 
@@ -171,7 +171,7 @@ def reason_report(sc: Scored, split: Optional[str], top: int, min_sentiment: flo
     fired: Dict[str, int] = Counter()
     hits: Dict[str, int] = Counter()
     severe_hits: Dict[str, int] = defaultdict(int)
-    for row, f in zip(sc.rows, sc.findings):
+    for row, f in zip(sc.rows, sc.findings, strict=True):
         if split is not None and row.split != split:
             continue
         for signal, value in f.signals.items():

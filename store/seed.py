@@ -19,8 +19,22 @@ from sqlalchemy.orm import Session
 
 from common.passwords import hash_password
 from store.models import (
-    Actor, Agent, Charge, ChargeStatus, Customer, CustomerTier, Invoice, ItemCondition, Order, OrderItem,
-    OrderStatus, Resolution, ResolutionKind, ResolutionStatus, ShippingMethod, Subscription,
+    Actor,
+    Agent,
+    Charge,
+    ChargeStatus,
+    Customer,
+    CustomerTier,
+    Invoice,
+    ItemCondition,
+    Order,
+    OrderItem,
+    OrderStatus,
+    Resolution,
+    ResolutionKind,
+    ResolutionStatus,
+    ShippingMethod,
+    Subscription,
     TrackingEvent,
 )
 from store.models.base import utcnow
@@ -89,13 +103,16 @@ class _Shop:
         customer = self.customers[email]
         items = [OrderItem(sku=sku, name=SKU[sku][0], quantity=1, unit_price=SKU[sku][1]) for sku in skus]
         subtotal = sum((i.unit_price for i in items), D("0"))
-        delivered = status in (OrderStatus.DELIVERED, OrderStatus.RETURNED) and delivered_after is not None
+        delivered_at = (placed + delivered_after * DAY  # same time of day: never late by the clock
+                        if status in (OrderStatus.DELIVERED, OrderStatus.RETURNED) and delivered_after is not None
+                        else None)
+        delivered = delivered_at is not None
         shipped = status not in (OrderStatus.PROCESSING, OrderStatus.CANCELLED)
         order = Order(
             number=number, customer=customer, status=status, placed_at=placed, shipping_method=method,
             shipping_paid=SHIPPING[method], shipping_address=extra.pop("address", None) or self._address(email),
             promised_date=(placed + promised_days * DAY).date(),
-            delivered_at=placed + delivered_after * DAY if delivered else None,  # same time of day: never late by the clock
+            delivered_at=delivered_at,
             carrier=carrier if shipped else None,
             tracking_number=self._tracking(carrier, number) if shipped else None,
             subtotal=subtotal, total=subtotal + SHIPPING[method], items=items, **extra,

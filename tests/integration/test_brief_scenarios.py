@@ -16,7 +16,6 @@ from functools import partialmethod
 from typing import Iterator, List, Optional
 
 import pytest
-
 from sqlalchemy import select
 
 from store.models import Charge, PasswordReset, Resolution, ResolutionKind

@@ -11,7 +11,12 @@ from sqlalchemy import select
 from store.errors import InvalidInput, NotAllowed, NotFound
 from store.models import Actor, Agent, Charge, Customer, Order, PasswordReset, Resolution, ResolutionKind
 from store.operations import (
-    cancel_order, change_shipping_address, create_password_reset, hash_reset_token, order_for_topic, start_return,
+    cancel_order,
+    change_shipping_address,
+    create_password_reset,
+    hash_reset_token,
+    order_for_topic,
+    start_return,
 )
 from store.queries import find_order
 from store.resolution_policy import ResolutionPolicy, load_resolution_policy

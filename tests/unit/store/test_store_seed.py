@@ -8,7 +8,15 @@ from sqlalchemy import func, select
 
 from common.passwords import check_password
 from store.models import (
-    Agent, Charge, Customer, CustomerTier, Invoice, ItemCondition, Order, OrderStatus, ShippingMethod,
+    Agent,
+    Charge,
+    Customer,
+    CustomerTier,
+    Invoice,
+    ItemCondition,
+    Order,
+    OrderStatus,
+    ShippingMethod,
 )
 from store.seed import CUSTOMERS, seed, seed_if_empty
 
