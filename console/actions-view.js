@@ -4,7 +4,7 @@
  * leaves a system note), transfer, hand back to the bot, resolve with a disposition.
  */
 
-import { clear, el, money } from "../widget/dom.js";
+import { clear, el, money } from "../shared/dom.js";
 
 const KIND_LABELS = { replacement: "Replacement", credit: "Credit", refund: "Refund" };
 const DISPOSITIONS = [

@@ -3,10 +3,11 @@
  *
  * Log in over HTTP, connect with the token, send acknowledged requests. Every request
  * resolves to the server's ack (`{ok: true, ...}` or `{ok: false, error: {code, message}}`)
- * and never rejects, so callers show one message per failure.
+ * and never rejects (`shared/ack.js`), so callers show one message per failure.
  */
 
-const TOKEN_KEY = "support-console:token";
+import { emitWithAck, failure } from "../shared/ack.js";
+
 const ACK_TIMEOUT_MS = 10000;
 
 /** Wire event names, in one place. */
@@ -47,12 +48,6 @@ export async function login(username, password) {
   }
   return body;
 }
-
-export const tokenStore = {
-  get: () => sessionStorage.getItem(TOKEN_KEY),
-  set: (token) => sessionStorage.setItem(TOKEN_KEY, token),
-  clear: () => sessionStorage.removeItem(TOKEN_KEY),
-};
 
 /** GET a JSON document; null on failure. */
 export async function fetchJson(url) {
@@ -98,16 +93,10 @@ export class AgentClient {
 
   /** Send an acknowledged request; resolves with the ack (never rejects). */
   request(event, body = {}) {
-    return new Promise((resolve) => {
-      if (!this.socket || !this.socket.connected) {
-        resolve({ ok: false, error: { code: "offline", message: "You're offline; reconnecting…" } });
-        return;
-      }
-      this.socket.timeout(ACK_TIMEOUT_MS).emit(event, body, (err, ack) => {
-        if (err) resolve({ ok: false, error: { code: "timeout", message: "The server didn't answer. Please try again." } });
-        else resolve(ack && typeof ack === "object" ? ack : { ok: true });
-      });
-    });
+    if (!this.socket || !this.socket.connected) {
+      return Promise.resolve(failure("offline", "You're offline; reconnecting…"));
+    }
+    return emitWithAck(this.socket, event, body, ACK_TIMEOUT_MS);
   }
 
   /** Fire-and-forget (typing). */
@@ -122,11 +111,4 @@ export class AgentClient {
       this.socket = null;
     }
   }
-}
-
-/** The human-readable text of a failed ack. */
-export function ackError(ack) {
-  const error = ack && ack.error;
-  if (!error) return "Something went wrong. Please try again.";
-  return typeof error === "string" ? error : String(error.message || error.code || "Something went wrong.");
 }

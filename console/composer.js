@@ -3,7 +3,7 @@
  * before sending), reply / private note modes, and typing signals to the customer.
  */
 
-import { clear, el } from "../widget/dom.js";
+import { clear, el } from "../shared/dom.js";
 
 const SITUATION_LABELS = {
   late_delivery: "Late delivery",

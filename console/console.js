@@ -7,17 +7,18 @@
  */
 
 import { ActionsView } from "./actions-view.js";
-import { ackError, AGENT_EVENTS as E, AgentClient, fetchJson, login, tokenStore } from "./agent-client.js";
+import { AGENT_EVENTS as E, AgentClient, fetchJson, login } from "./agent-client.js";
 import { Composer } from "./composer.js";
 import { renderContext } from "./context-view.js";
-import { beep, titleBadge, toast, unlockAudio } from "./notify.js";
+import { handoffNotice, titleBadge, toast, unlockAudio } from "./notify.js";
 import { customerName, renderHeader, topicOrder } from "./conversation-header.js";
 import { QueueView } from "./queue-view.js";
+import { clearSession, savedOpenIds, saveOpenIds, tokenStore } from "./session.js";
 import { signInScreen, workspace } from "./shell.js";
 import { TranscriptView } from "./transcript-view.js";
-import { clear, randomId } from "../widget/dom.js";
+import { errorText } from "../shared/ack.js";
+import { clear, randomId } from "../shared/dom.js";
 
-const OPEN_KEY = "support-console:open";
 const app = document.getElementById("app");
 
 class Console {
@@ -82,7 +83,7 @@ class Console {
     const next = this.agent && this.agent.status === "online" ? "away" : "online";
     const ack = await this.client.request(E.SET_STATUS, { status: next });
     if (ack.ok) this.setAgent(ack.agent || { ...this.agent, status: next });
-    else toast(this.nodes.toasts, { title: "Couldn't change availability", body: ackError(ack), tone: "alert" });
+    else toast(this.nodes.toasts, { title: "Couldn't change availability", body: errorText(ack), tone: "alert" });
   }
 
   setQueue(items) {
@@ -101,20 +102,13 @@ class Console {
     if (this.notified && this.notified.has(item.conversation_id)) return;
     (this.notified ||= new Set()).add(item.conversation_id);
     this.seenQueue.add(item.conversation_id);
-    const name = (item.customer && item.customer.name) || "A visitor";
-    const why = (item.reasons || [])[0] || item.last_message || "asked for help";
-    beep();
-    const notice = toast(this.nodes.toasts, {
-      title: `New handoff: ${name} (${item.severity || "none"})`, body: why, tone: item.severity === "severe" ? "alert" : "info",
-      action: { label: "Claim", run: () => this.claim(item.conversation_id) },
-    });
-    notice.dataset.conversationId = String(item.conversation_id);
+    handoffNotice(this.nodes.toasts, item, () => this.claim(item.conversation_id));
   }
 
   async claim(id) {
     const ack = await this.client.request(E.CLAIM, { conversation_id: id });
     if (!ack.ok) {
-      toast(this.nodes.toasts, { title: "Couldn't claim that conversation", body: ackError(ack), tone: "alert" });
+      toast(this.nodes.toasts, { title: "Couldn't claim that conversation", body: errorText(ack), tone: "alert" });
       return;
     }
     for (const node of this.nodes.toasts.querySelectorAll(`[data-conversation-id="${Number(id)}"]`)) node.remove();
@@ -125,7 +119,7 @@ class Console {
   async open(id, { quiet = false } = {}) {
     const ack = await this.client.request(E.OPEN, { conversation_id: id });
     if (!ack.ok) {
-      if (!quiet) toast(this.nodes.toasts, { title: "Couldn't open that conversation", body: ackError(ack), tone: "alert" });
+      if (!quiet) toast(this.nodes.toasts, { title: "Couldn't open that conversation", body: errorText(ack), tone: "alert" });
       return null;
     }
     this.store(ack.conversation);
@@ -148,7 +142,7 @@ class Console {
   store(view) {
     const existing = this.conversations.get(view.id);
     this.conversations.set(view.id, { view, unread: existing ? existing.unread : 0 });
-    sessionStorage.setItem(OPEN_KEY, JSON.stringify([...this.conversations.keys()]));
+    saveOpenIds(this.conversations.keys());
     if (view.id === this.activeId) this.renderActive();
     this.renderMine();
   }
@@ -194,10 +188,9 @@ class Console {
     this.nodes.typing.hidden = true;
   }
 
-
   closeTab(id) {
     this.conversations.delete(id);
-    sessionStorage.setItem(OPEN_KEY, JSON.stringify([...this.conversations.keys()]));
+    saveOpenIds(this.conversations.keys());
     if (this.activeId === id) this.activeId = this.conversations.size ? [...this.conversations.keys()][0] : null;
     this.renderActive();
     this.renderMine();
@@ -238,7 +231,7 @@ class Console {
     const id = this.activeId;
     const body = asNote ? { conversation_id: id, text } : { conversation_id: id, text, client_msg_id: randomId() };
     const ack = await this.client.request(asNote ? E.NOTE : E.SEND, body);
-    if (!ack.ok) return ackError(ack);
+    if (!ack.ok) return errorText(ack);
     this.onMessage({ conversation_id: id, message: {
       seq: ack.seq, sender: "agent", text, private: asNote, agent_name: this.agent && this.agent.display_name,
       created_at: new Date().toISOString(),
@@ -249,7 +242,7 @@ class Console {
   async grant(grant) {
     const id = this.activeId;
     const ack = await this.client.request(E.GRANT, { conversation_id: id, ...grant });
-    if (!ack.ok) return ackError(ack);
+    if (!ack.ok) return errorText(ack);
     await this.open(id, { quiet: true }); // fresh context: the new resolution and order
     return null;
   }
@@ -257,18 +250,9 @@ class Console {
   async flow(event, extra) {
     const id = this.activeId;
     const ack = await this.client.request(event, { conversation_id: id, ...extra });
-    if (!ack.ok) return ackError(ack);
+    if (!ack.ok) return errorText(ack);
     await this.open(id, { quiet: true });
     return null;
-  }
-}
-
-function savedOpenIds() {
-  try {
-    const ids = JSON.parse(sessionStorage.getItem(OPEN_KEY) || "[]");
-    return Array.isArray(ids) ? ids.filter(Number.isInteger) : [];
-  } catch {
-    return [];
   }
 }
 
@@ -299,8 +283,7 @@ function signOut(notice = "") {
     current.queue.destroy();
     current = null;
   }
-  tokenStore.clear();
-  sessionStorage.removeItem(OPEN_KEY);
+  clearSession();
   showSignIn(notice);
 }
 

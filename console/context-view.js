@@ -4,7 +4,7 @@
  * (`store.queries.customer_context`, delivered in the conversation view).
  */
 
-import { clear, el, money, parseTime } from "../widget/dom.js";
+import { clear, el, money, parseTime } from "../shared/dom.js";
 
 function shortDate(value) {
   const time = parseTime(value);

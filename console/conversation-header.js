@@ -3,7 +3,7 @@
  * is about (for the phrase bank's `{order}`).
  */
 
-import { clear, el } from "../widget/dom.js";
+import { clear, el } from "../shared/dom.js";
 import { severityBadge } from "./queue-view.js";
 
 const SOURCES = {

@@ -3,7 +3,7 @@
  * (no audio file). Browsers only allow sound after a user gesture; the sign-in click is one.
  */
 
-import { el } from "../widget/dom.js";
+import { el } from "../shared/dom.js";
 
 let audio = null;
 
@@ -52,6 +52,24 @@ export function toast(region, { title, body, tone = "info", action }, ms = 9000)
   region.append(node);
   setTimeout(() => node.remove(), ms);
   return node;
+}
+
+/**
+ * The toast and beep for a new handoff, with a Claim button.
+ * @param {HTMLElement} region
+ * @param {object} item a queue item (`conversation_id`, `customer`, `severity`, `reasons`, `last_message`)
+ * @param {Function} claim called when the agent clicks Claim
+ */
+export function handoffNotice(region, item, claim) {
+  const name = (item.customer && item.customer.name) || "A visitor";
+  const why = (item.reasons || [])[0] || item.last_message || "asked for help";
+  beep();
+  const notice = toast(region, {
+    title: `New handoff: ${name} (${item.severity || "none"})`, body: why, tone: item.severity === "severe" ? "alert" : "info",
+    action: { label: "Claim", run: claim },
+  });
+  notice.dataset.conversationId = String(item.conversation_id);
+  return notice;
 }
 
 /** "(2) Support console" while there is something new to look at. */

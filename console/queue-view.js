@@ -3,7 +3,7 @@
  * and the agent's own open conversations with unread counts.
  */
 
-import { clear, el, elapsed, parseTime } from "../widget/dom.js";
+import { clear, el, elapsed, parseTime } from "../shared/dom.js";
 
 const SEVERITY_LABEL = { severe: "Severe", elevated: "Elevated", none: "Calm" };
 

@@ -3,7 +3,7 @@
  * visitor sees) and, once signed in, the three-column workspace.
  */
 
-import { el } from "../widget/dom.js";
+import { el } from "../shared/dom.js";
 
 /**
  * Build the sign-in form.

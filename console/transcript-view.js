@@ -4,7 +4,7 @@
  * message where it fired (with the bot's reading of the intent).
  */
 
-import { clockTime, el } from "../widget/dom.js";
+import { clockTime, el } from "../shared/dom.js";
 
 const WHO = { customer: "Customer", bot: "Assistant", agent: "Agent", system: "System" };
 

@@ -11,8 +11,9 @@
  * localStorage with the session) and are re-sent with the same `client_msg_id`.
  */
 
-import { randomId } from "./dom.js";
-import { errorText, normalise, normaliseTyping } from "./wire.js";
+import { emitWithAck, errorText, timedOut } from "../shared/ack.js";
+import { randomId } from "../shared/dom.js";
+import { normalise, normaliseTyping } from "./wire.js";
 
 /** Wire event names, in one place. */
 export const EVENTS = Object.freeze({
@@ -181,20 +182,20 @@ export class ChatClient {
     if (this.identityToken) customData.identity_token = this.identityToken;
     const wire = { message: item.payload || item.text, session_id: this.sessionId, customData };
     const socket = this.socket;
-    socket.timeout(ACK_TIMEOUT_MS).emit(EVENTS.USER_UTTERED, wire, (err, ack) => {
+    emitWithAck(socket, EVENTS.USER_UTTERED, wire, ACK_TIMEOUT_MS).then((ack) => {
       item.inFlight = false;
-      if (err) {
+      if (timedOut(ack)) {
         // No ack: not committed (or lost). Retry with the same client_msg_id while connected.
         if (this.socket === socket && this.confirmed) this._flushOne(item);
         return;
       }
-      if (ack && ack.ok === false) {
+      if (ack.ok === false) {
         this._drop(item.clientMsgId);
         this.listener.onError({ message: errorText(ack), clientMsgId: item.clientMsgId, text: item.text });
         return;
       }
       this._acknowledged(item.clientMsgId);
-      const seq = ack && Number.isInteger(ack.seq) ? ack.seq : null;
+      const seq = Number.isInteger(ack.seq) ? ack.seq : null;
       if (seq !== null) {
         this.lastSeq = Math.max(this.lastSeq, seq);
         this.listener.onMessage({ ...pendingMessage(item), seq, pending: false });
@@ -212,18 +213,13 @@ export class ChatClient {
     if (this.state.outbox.length !== before) this._save();
   }
 
-  _request(event, body) {
-    return new Promise((resolve) => {
-      if (!this.socket || !this.confirmed) {
-        resolve({ ok: false, message: "We're offline right now. Please try again in a moment." });
-        return;
-      }
-      this.socket.timeout(ACK_TIMEOUT_MS).emit(event, body, (err, ack) => {
-        if (err) resolve({ ok: false, message: "No answer from the server. Please try again." });
-        else if (ack && ack.ok === false) resolve({ ok: false, message: errorText(ack) });
-        else resolve(ack && typeof ack === "object" ? ack : { ok: true });
-      });
-    });
+  /** An acknowledged request; a failure resolves to `{ok: false, message}` (the panels show it). */
+  async _request(event, body) {
+    if (!this.socket || !this.confirmed) {
+      return { ok: false, message: "We're offline right now. Please try again in a moment." };
+    }
+    const ack = await emitWithAck(this.socket, event, body, ACK_TIMEOUT_MS, "No answer from the server. Please try again.");
+    return ack.ok === false ? { ok: false, message: errorText(ack) } : ack;
   }
 
   _load() {

@@ -2,7 +2,7 @@
  * The widget's two small forms: the follow-up offer (no agent online) and CSAT stars.
  */
 
-import { el } from "./dom.js";
+import { el } from "../shared/dom.js";
 
 let formCount = 0;
 

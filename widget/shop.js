@@ -5,7 +5,7 @@
  * The choice survives a reload (localStorage); `?as=<e-mail>` preselects a customer.
  */
 
-import { el } from "./dom.js";
+import { el } from "../shared/dom.js";
 import { mount } from "./widget.js";
 
 const CHOICE_KEY = "support-demo:chat-as";

@@ -5,7 +5,7 @@
  * The view knows nothing about sockets: the widget entry wires it to a `ChatClient`.
  */
 
-import { clear, clockTime, el } from "./dom.js";
+import { clear, clockTime, el } from "../shared/dom.js";
 import { followUpForm, ratingForm } from "./panels.js";
 import { describeStatus } from "./status-text.js";
 import { Transcript } from "./transcript.js";

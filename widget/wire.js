@@ -45,13 +45,3 @@ export function normaliseTyping(data) {
     name: body.agent_name || body.name || null,
   };
 }
-
-/** The human-readable message of an error ack / event (`{error: {code, message}}`). */
-export function errorText(data) {
-  const fallback = "Something went wrong. Please try again.";
-  if (!data) return fallback;
-  if (typeof data === "string") return data;
-  const error = data.error && typeof data.error === "object" ? data.error : data;
-  if (typeof error === "string") return error;
-  return String(error.message || data.message || fallback);
-}

@@ -1,4 +1,4 @@
-"""The widget demo page and the agent console, served from their folders (no traversal)."""
+"""The widget demo page, the agent console and the modules both import, served from their folders (no traversal)."""
 
 from __future__ import annotations
 
@@ -34,9 +34,10 @@ async def _serve(folder: Path, relative: str) -> HTTPResponse:
 
 
 def blueprint(root: Path = ROOT) -> Blueprint:
-    """``/`` and ``/widget/*`` from ``widget/``; ``/console`` and ``/console/*`` from ``console/``."""
+    """``/`` and ``/widget/*`` from ``widget/``; ``/console`` and ``/console/*`` from ``console/``;
+    ``/shared/*`` from ``shared/`` (DOM and ack helpers both use)."""
     bp = Blueprint("static_ui")
-    widget, console = root / "widget", root / "console"
+    widget, console, shared = root / "widget", root / "console", root / "shared"
 
     @bp.get("/")
     async def index(_: Request) -> HTTPResponse:
@@ -53,5 +54,9 @@ def blueprint(root: Path = ROOT) -> Blueprint:
     @bp.get("/console/<path:path>")
     async def console_file(_: Request, path: str) -> HTTPResponse:
         return await _serve(console, path)
+
+    @bp.get("/shared/<path:path>")
+    async def shared_file(_: Request, path: str) -> HTTPResponse:
+        return await _serve(shared, path)
 
     return bp

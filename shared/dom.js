@@ -1,5 +1,5 @@
 /**
- * Tiny DOM helpers shared by the widget and the console.
+ * Tiny DOM helpers shared by the widget and the console (served at `/shared/dom.js`).
  *
  * Every piece of data reaches the page through `textContent` or an attribute: there is
  * no `innerHTML` anywhere, so `<script>` or `[x](javascript:...)` typed by anyone shows
