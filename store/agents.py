@@ -11,9 +11,10 @@ from typing import Any, Dict, List, Optional
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from store.models.commerce import ItemCondition, Order, OrderStatus
+from store.models.commerce import Order, OrderStatus
 from store.models.support import Agent, AgentStatus
 from store.read.billing import duplicate_charges
+from store.read.orders import issue_items, items_value
 
 
 def get_agent(session: Session, agent_id: int) -> Optional[Agent]:
@@ -62,12 +63,11 @@ def grant_options(session: Session, agent_id: int, customer_id: Optional[int]) -
     orders = session.execute(select(Order).where(Order.customer_id == customer_id)
                              .order_by(Order.placed_at.desc()).limit(10)).scalars()
     for order in orders:
-        issue_items = [i for i in order.items if i.condition in (ItemCondition.DAMAGED, ItemCondition.WRONG)]
-        if issue_items and order.status == OrderStatus.DELIVERED:
-            value = sum((Decimal(str(i.unit_price)) * i.quantity for i in issue_items), Decimal(0))
-            options.append({"kind": "replacement", "order_number": order.number, "amount": float(value),
-                            "label": f"Replace {', '.join(i.name for i in issue_items)} (order #{order.number})"})
-        if order.status in (OrderStatus.DELAYED, OrderStatus.IN_TRANSIT, OrderStatus.SHIPPED) or issue_items:
+        items = issue_items(order)
+        if items and order.status == OrderStatus.DELIVERED:
+            options.append({"kind": "replacement", "order_number": order.number, "amount": float(items_value(items)),
+                            "label": f"Replace {', '.join(i.name for i in items)} (order #{order.number})"})
+        if order.status in (OrderStatus.DELAYED, OrderStatus.IN_TRANSIT, OrderStatus.SHIPPED) or items:
             cap = min(budget, Decimal(str(order.total or 0)) or budget)
             options.append({"kind": "credit", "order_number": order.number, "max_amount": float(cap),
                             "suggested_amount": float(min(Decimal(str(order.shipping_paid or 0)) or cap, cap)),

@@ -11,7 +11,6 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import secrets
-from decimal import Decimal
 from typing import Any, Callable, Dict, Optional, Tuple
 
 from sqlalchemy import select
@@ -32,7 +31,7 @@ from store.models import (
     ResolutionStatus,
 )
 from store.models.base import today
-from store.read.orders import days_late, get_order
+from store.read.orders import days_late, get_order, items_value
 from store.read.records import resolution_dict
 from store.resolution_policy import ResolutionPolicy, default_policy
 from store.resolutions import money, record
@@ -62,7 +61,7 @@ def start_return(session: Session, order_number: str, *, reason: str = "customer
     if actor == Actor.BOT and age > policy.return_window_days:
         raise NotAllowed(f"order #{order.number} was delivered {age} days ago, past the "
                          f"{policy.return_window_days}-day window", needs_human=True)
-    amount = sum((Decimal(str(i.unit_price)) * i.quantity for i in order.items), Decimal(0))
+    amount = items_value(order.items)
     row = record(session, kind=ResolutionKind.RETURN, customer_id=order.customer_id, amount=amount,
                  reason=reason, actor=actor, agent_id=agent_id, conversation_id=conversation_id,
                  order_id=order.id, status=ResolutionStatus.IN_PROGRESS,

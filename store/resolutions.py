@@ -35,7 +35,7 @@ from store.models import (
 )
 from store.models.base import today
 from store.read.billing import duplicate_of
-from store.read.orders import days_late, get_order
+from store.read.orders import days_late, get_order, issue_items, items_value
 from store.read.records import resolution_dict
 from store.resolution_policy import ResolutionPolicy, default_policy
 
@@ -197,12 +197,11 @@ def grant_replacement(session: Session, order_number: str, *, skus: Optional[Seq
     order = get_order(session, order_number)
     if order.status != OrderStatus.DELIVERED:
         raise NotAllowed(f"order #{order.number} has not been delivered yet", needs_human=False)
-    items = [i for i in order.items
-             if (i.sku in skus if skus else i.condition in (ItemCondition.DAMAGED, ItemCondition.WRONG))]
+    items = [i for i in order.items if i.sku in skus] if skus else issue_items(order)
     if not items:
         raise NotAllowed(f"no damaged or wrong item is on record for order #{order.number}",
                          needs_human=True)
-    value = sum((Decimal(str(i.unit_price)) * i.quantity for i in items), Decimal(0))
+    value = items_value(items)
     _enforce(check_grant(session, kind=ResolutionKind.REPLACEMENT, customer_id=order.customer_id,
                          amount=value, order_id=order.id, actor=actor, agent_id=agent_id, policy=policy))
     replacement = Order(

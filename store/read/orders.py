@@ -3,18 +3,30 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any, List, Optional
+from decimal import Decimal
+from typing import Any, Iterable, List, Optional
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
 from store.errors import NotFound
-from store.models import Order, OrderStatus
+from store.models import ItemCondition, Order, OrderItem, OrderStatus
 from store.models.base import today
 from store.read.records import resolution_dict
 from store.read.values import JSON, json_date, json_enum, json_money, normalize_email, normalize_order_number
 
 OPEN_STATUSES = (OrderStatus.PROCESSING, OrderStatus.SHIPPED, OrderStatus.IN_TRANSIT, OrderStatus.DELAYED)
+ISSUE_CONDITIONS = (ItemCondition.DAMAGED, ItemCondition.WRONG)
+
+
+def issue_items(order: Order) -> List[OrderItem]:
+    """The items recorded damaged or wrong (what a replacement would send again)."""
+    return [i for i in order.items if i.condition in ISSUE_CONDITIONS]
+
+
+def items_value(items: Iterable[OrderItem]) -> Decimal:
+    """What ``items`` cost: unit price times quantity, summed."""
+    return sum((Decimal(str(i.unit_price)) * i.quantity for i in items), Decimal(0))
 
 
 def find_order(session: Session, number: Any) -> Optional[Order]:
