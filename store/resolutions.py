@@ -234,7 +234,7 @@ def refund_charge(session: Session, charge_id: int, *, actor: Actor = Actor.BOT,
                   agent_id: Optional[int] = None, conversation_id: Optional[int] = None,
                   reason: Optional[str] = None,
                   policy: Optional[ResolutionPolicy] = None) -> Dict[str, Any]:
-    """Refund a charge and mark it refunded. The bot refunds only exact duplicates."""
+    """Refund a charge and mark it refunded. The bot refunds only duplicates (:func:`store.read.billing.duplicate_pairs`)."""
     policy = policy or default_policy()
     charge = session.get(Charge, charge_id)
     if charge is None:
