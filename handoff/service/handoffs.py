@@ -11,11 +11,12 @@ from typing import Any, Dict, Optional
 
 from sqlalchemy.orm import Session
 
+from common.severity import severity_rank
 from handoff import errors
 from handoff import events as ev
 from handoff.service import publish, wording
 from handoff.service.context import Service
-from handoff.service.decide import Decision, SEVERITY_ORDER
+from handoff.service.decide import HandoffDecision
 from handoff.service.queue import agent_loads, queue_items, status_payload
 from handoff.service.routing import least_busy, priority
 from store import agents as agent_store
@@ -46,7 +47,7 @@ def _agent_name(s: Session, agent_id: Optional[int]) -> str:
     return agent.display_name if agent else "Our team"
 
 
-async def start_handoff(svc: Service, conversation_id: int, decision: Decision, announced: bool = False) -> None:
+async def start_handoff(svc: Service, conversation_id: int, decision: HandoffDecision, announced: bool = False) -> None:
     """Queue the conversation for a person, tell the customer honestly, offer it to an agent.
 
     ``announced``: the bot's reply this turn already said a person is coming, so the system
@@ -56,7 +57,7 @@ async def start_handoff(svc: Service, conversation_id: int, decision: Decision, 
     def tx(s: Session) -> Optional[Dict[str, Any]]:
         conv = _conversation(s, conversation_id)
         if conv.status in (ConversationStatus.QUEUED, ConversationStatus.ASSIGNED):
-            if SEVERITY_ORDER[decision.severity] > SEVERITY_ORDER[conv.severity.value]:
+            if severity_rank(decision.severity) > severity_rank(conv.severity.value):
                 conv.severity = Severity(decision.severity)  # a worse finding while waiting moves it up
             return None
         customer = conv_store.customer_brief(s, conv.customer_id) or {}

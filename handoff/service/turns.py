@@ -16,7 +16,7 @@ from handoff import events as ev
 from handoff.errors import RasaUnavailable
 from handoff.service import handoffs, publish, wording
 from handoff.service.context import CustomerConn, Service
-from handoff.service.decide import Decision, PastTurn, TurnFacts, decide
+from handoff.service.decide import HandoffDecision, PastTurn, TurnFacts, decide, high_stakes_topics
 from handoff.service.queue import status_payload
 from handoff.service.sessions import connection, open_session
 from store import conversations as conv_store
@@ -107,7 +107,7 @@ async def bot_turn(svc: Service, conn: CustomerConn, msg: Message) -> None:
     if conn.session_id in svc.pending_resume:
         await publish.safely(svc.rasa.resume(conn.session_id), "rasa.resume")
         svc.pending_resume.discard(conn.session_id)
-    metadata = {"detector": {k: finding.get(k) for k in ("score", "severity", "reasons")}}
+    metadata: Dict[str, Any] = {"detector": rasa_detector_metadata(svc, finding)}
     if conn.customer_id is not None:
         metadata.update(customer_id=conn.customer_id, identity_token=conn.identity_token)
     try:
@@ -117,7 +117,7 @@ async def bot_turn(svc: Service, conn: CustomerConn, msg: Message) -> None:
             turn = await svc.rasa.send(conn.session_id, msg.text, metadata)
     except RasaUnavailable:
         await svc.run(conv_store.update_analysis, msg.id, detection=finding)
-        await handoffs.start_handoff(svc, cid, Decision("rasa_down", ["The assistant is not answering"],
+        await handoffs.start_handoff(svc, cid, HandoffDecision("rasa_down", ["The assistant is not answering"],
                                                         finding.get("severity") or "none",
                                                         float(finding.get("score") or 0.0)))
         return
@@ -137,6 +137,13 @@ async def bot_turn(svc: Service, conn: CustomerConn, msg: Message) -> None:
     if decision is not None:
         # When the bot already told the customer a person is coming, the service only adds the facts.
         await handoffs.start_handoff(svc, cid, decision, announced=bool(replies and turn.handoff_requests()))
+
+
+def rasa_detector_metadata(svc: Service, finding: Dict[str, Any]) -> Dict[str, Any]:
+    """``metadata.detector`` for Rasa: the finding, and the topics the handoff policy calls high-stakes."""
+    out = {k: finding.get(k) for k in ("score", "severity", "reasons", "topics")}
+    out["high_stakes"] = high_stakes_topics(svc.policy, finding)
+    return out
 
 
 async def _queued_turn(svc: Service, conn: CustomerConn, msg: Message, finding: Dict[str, Any],

@@ -9,7 +9,7 @@ import pytest
 import pytest_asyncio
 
 from handoff import errors
-from handoff.policy import load_phrase_bank, load_policy
+from handoff.policy import load_handoff_policy, load_phrase_bank
 from handoff.rasa_client import BotTurn
 from handoff.service import agents, handoffs, sessions, turns
 from handoff.service.context import Service
@@ -97,7 +97,7 @@ async def svc(db_settings):
     from store.db import async_session_factory, make_async_engine
 
     engine = make_async_engine(db_settings)
-    service = Service(settings=db_settings, policy=load_policy(db_settings.policy_path("handoff.yml")),
+    service = Service(settings=db_settings, policy=load_handoff_policy(db_settings.policy_path("handoff.yml")),
                       phrase_bank=load_phrase_bank(db_settings.policy_path("phrase_bank.yml")),
                       db=async_session_factory(engine), rasa=FakeRasa(), detector=FakeDetector(),
                       notifier=FakeNotifier(), limiter=RateLimiter(5, 60))
