@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import time
 from decimal import Decimal, InvalidOperation
-from typing import Any, Dict, Optional
+from typing import Any, Dict, List, Optional, Tuple
 
 import jwt
 from sqlalchemy.orm import Session
@@ -13,6 +13,7 @@ from common.passwords import check_password
 from handoff import errors
 from handoff import events as ev
 from handoff.service import publish
+from handoff.service.changes import AgentChanged, Event, MessageAdded, Offered, QueueChanged
 from handoff.service.context import Service
 from handoff.service.handoffs import _owned
 from handoff.service.queue import agent_loads, queue_items
@@ -70,9 +71,9 @@ async def connect(svc: Service, sid: str, token: Any) -> int:
     if sid not in svc.agent_sids:  # the socket closed while we were marking the agent online
         await _offline_unless_connected(svc, agent_id)
         return agent_id
-    await publish.agent_state(svc, agent_id)
+    await publish.publish(svc, [AgentChanged(agent_id)])
     await svc.notifier.to_sid(sid, ev.QUEUE, {"items": await svc.run(queue_items, svc.policy)}, agent=True)
-    await publish.queue(svc)  # waiting customers now see someone is online
+    await publish.publish(svc, [QueueChanged()])  # waiting customers now see someone is online
     return agent_id
 
 
@@ -94,7 +95,7 @@ async def _offline_unless_connected(svc: Service, agent_id: int) -> None:
     if agent_id in svc.agent_sids.values():
         return
     await svc.run(agent_store.set_status, agent_id, AgentStatus.OFFLINE)
-    await publish.queue(svc)
+    await publish.publish(svc, [QueueChanged()])
 
 
 def agent_of(svc: Service, sid: str) -> int:
@@ -110,23 +111,21 @@ async def set_status(svc: Service, agent_id: int, status: Any) -> Dict[str, Any]
     if status not in ("online", "away"):
         raise errors.InvalidPayload("`status` must be online or away.")
 
-    def tx(s: Session) -> Dict[str, Any]:
+    def tx(s: Session) -> Tuple[Dict[str, Any], List[Event]]:
         agent = agent_store.set_status(s, agent_id, AgentStatus(status))
         load = next(a for a in agent_loads(s) if a.agent_id == agent_id)
         items = queue_items(s, svc.policy)
-        return {"agent": agent_store.agent_dict(agent, load.active),
-                "offer": items[0] if (items and load.has_room) else None}
+        events: List[Event] = [AgentChanged(agent_id), QueueChanged()]
+        if items and load.has_room:
+            events.append(Offered(agent_id, items[0]["conversation_id"], items[0]))
+        return agent_store.agent_dict(agent, load.active), events
 
-    done = await svc.run(tx)
+    agent, events = await svc.run(tx)
     if agent_id not in svc.agent_sids.values():  # signed out while this was being written
         await _offline_unless_connected(svc, agent_id)
-        return ev.ok(agent=done["agent"])
-    await publish.agent_state(svc, agent_id)
-    await publish.queue(svc)
-    if done["offer"] is not None:
-        await svc.notifier.to_agent(agent_id, ev.HANDOFF_OFFERED,
-                                    {"conversation_id": done["offer"]["conversation_id"], "item": done["offer"]})
-    return ev.ok(agent=done["agent"])
+        return ev.ok(agent=agent)
+    await publish.publish(svc, events)
+    return ev.ok(agent=agent)
 
 
 async def open_view(svc: Service, sid: str, agent_id: int, conversation_id: Any) -> Dict[str, Any]:
@@ -141,31 +140,32 @@ async def send(svc: Service, agent_id: int, conversation_id: Any, text: Any) -> 
     """An agent's message to the customer (shown as ``bot_uttered`` with sender ``agent``)."""
     cid, text = _cid(conversation_id), _text(svc, text)
 
-    def tx(s: Session) -> Any:
+    def tx(s: Session) -> MessageAdded:
         _owned(s, cid, agent_id)
         msg = conv_store.append_message(s, cid, Sender.AGENT, text, agent_id=agent_id)
         conv_store.mark_first_agent_reply(s, cid)
-        return msg, agent_store.get_agent(s, agent_id).display_name
+        return MessageAdded(cid, msg, agent_name=agent_store.get_agent(s, agent_id).display_name, assignee_id=agent_id)
 
-    msg, name = await svc.run(tx)
-    await publish.messages(svc, cid, [msg], agent_name=name, assignee_id=agent_id)
-    return ev.ok(seq=msg.seq)
+    added = await svc.run(tx)
+    await publish.publish(svc, [added])
+    return ev.ok(seq=added.message.seq)
 
 
 async def note(svc: Service, agent_id: int, conversation_id: Any, text: Any) -> Dict[str, Any]:
     """A private note, never shown to the customer."""
     cid, text = _cid(conversation_id), _text(svc, text)
 
-    def tx(s: Session) -> Any:
+    def tx(s: Session) -> MessageAdded:
         conv = conv_store.get_conversation(s, cid)
         if conv is None:
             raise errors.NotFound("There is no such conversation.")
         msg = conv_store.append_message(s, cid, Sender.AGENT, text, agent_id=agent_id, private=True)
-        return msg, agent_store.get_agent(s, agent_id).display_name, conv.assignee_id
+        return MessageAdded(cid, msg, agent_name=agent_store.get_agent(s, agent_id).display_name,
+                            assignee_id=conv.assignee_id or agent_id)
 
-    msg, name, assignee = await svc.run(tx)
-    await publish.messages(svc, cid, [msg], agent_name=name, assignee_id=assignee or agent_id)
-    return ev.ok(seq=msg.seq)
+    added = await svc.run(tx)
+    await publish.publish(svc, [added])
+    return ev.ok(seq=added.message.seq)
 
 
 async def typing(svc: Service, agent_id: int, conversation_id: Any, is_typing: Any) -> None:
@@ -236,7 +236,7 @@ async def grant(svc: Service, agent_id: int, data: Dict[str, Any]) -> Dict[str, 
         raise errors.InvalidPayload(exc.message) from exc
     except store_errors.NotAllowed as exc:
         raise errors.OverBudget(exc.message) from exc
-    await publish.messages(svc, cid, [msg], assignee_id=agent_id)
+    await publish.publish(svc, [MessageAdded(cid, msg, assignee_id=agent_id)])
     return ev.ok(resolution=result, note_seq=msg.seq)
 
 

@@ -15,6 +15,7 @@ from handoff import errors
 from handoff import events as ev
 from handoff.errors import RasaUnavailable
 from handoff.service import handoffs, publish, wording
+from handoff.service.changes import MessageAdded, StatusChanged
 from handoff.service.context import CustomerConn, Service
 from handoff.service.decide import HandoffDecision, PastTurn, TurnFacts, decide, high_stakes_topics
 from handoff.service.queue import status_payload
@@ -92,7 +93,7 @@ async def bot_turn(svc: Service, conn: CustomerConn, msg: Message) -> None:
     if status in (ConversationStatus.QUEUED.value, ConversationStatus.ASSIGNED.value):
         await svc.run(conv_store.update_analysis, msg.id, detection=finding)
         msg.detection = finding
-        await publish.messages(svc, cid, [msg], assignee_id=state["assignee_id"])
+        await publish.publish(svc, [MessageAdded(cid, msg, assignee_id=state["assignee_id"])])
         if status == ConversationStatus.QUEUED.value:
             await _queued_turn(svc, conn, msg, finding, state)
         return
@@ -102,8 +103,8 @@ async def bot_turn(svc: Service, conn: CustomerConn, msg: Message) -> None:
         return
     if status == ConversationStatus.RESOLVED.value:
         await svc.run(conv_store.reopen_for_bot, cid)
-        await publish.status(svc, cid)
-    await publish.messages(svc, cid, [msg])
+        await publish.publish(svc, [StatusChanged(cid)])
+    await publish.publish(svc, [MessageAdded(cid, msg)])
     if conn.session_id in svc.pending_resume:
         await publish.safely(svc.rasa.resume(conn.session_id), "rasa.resume")
         svc.pending_resume.discard(conn.session_id)
@@ -133,7 +134,7 @@ async def bot_turn(svc: Service, conn: CustomerConn, msg: Message) -> None:
                                             history=state["history"]))
     if not replies and decision is None:  # every turn gets an answer
         replies = [await svc.run(conv_store.append_message, cid, Sender.BOT, wording.no_reply())]
-    await publish.messages(svc, cid, replies)
+    await publish.publish(svc, publish.messages_added(cid, replies))
     if decision is not None:
         # When the bot already told the customer a person is coming, the service only adds the facts.
         await handoffs.start_handoff(svc, cid, decision, announced=bool(replies and turn.handoff_requests()))
@@ -164,7 +165,7 @@ async def _queued_turn(svc: Service, conn: CustomerConn, msg: Message, finding: 
         return conv_store.append_message(s, cid, Sender.SYSTEM, wording.still_queued(
             st.get("position", 1), st.get("estimated_wait_s"), st.get("agents_online", 0)))
 
-    await publish.messages(svc, cid, [await svc.run(tx)])
+    await publish.publish(svc, [MessageAdded(cid, await svc.run(tx))])
 
 
 async def _special_payload(svc: Service, conn: CustomerConn, text: str, state: Dict[str, Any]) -> bool:
