@@ -139,7 +139,7 @@ def trend_evidence(scores: Sequence[float], policy: ConversationPolicy) -> Optio
     if len(window) < policy.trend_min_turns:
         return None
     rise = window[-1] - min(window[:-1])
-    rising = all(b >= a - 0.05 for a, b in zip(window, window[1:]))
+    rising = all(b >= a - 0.05 for a, b in zip(window, window[1:], strict=False))
     if rise < policy.trend_min_rise or not rising:
         return None
     return Evidence("trend", min(1.0, rise / (2 * policy.trend_min_rise)),

@@ -128,17 +128,16 @@ async def set_status(svc: Service, agent_id: int, status: Any) -> Dict[str, Any]
     return ev.ok(agent=agent)
 
 
-async def open_view(svc: Service, sid: str, agent_id: int, conversation_id: Any) -> Dict[str, Any]:
+async def open_view(svc: Service, sid: str, agent_id: int, cid: int) -> Dict[str, Any]:
     """Look at a conversation (any agent may), and follow its messages."""
-    cid = _cid(conversation_id)
     view = await svc.run(conversation_view, svc, cid, agent_id)
     await svc.notifier.watch(sid, cid)
     return view
 
 
-async def send(svc: Service, agent_id: int, conversation_id: Any, text: Any) -> Dict[str, Any]:
+async def send(svc: Service, agent_id: int, cid: int, text: Any) -> Dict[str, Any]:
     """An agent's message to the customer (shown as ``bot_uttered`` with sender ``agent``)."""
-    cid, text = _cid(conversation_id), _text(svc, text)
+    text = _text(svc, text)
 
     def tx(s: Session) -> MessageAdded:
         _owned(s, cid, agent_id)
@@ -151,9 +150,9 @@ async def send(svc: Service, agent_id: int, conversation_id: Any, text: Any) -> 
     return ev.ok(seq=added.message.seq)
 
 
-async def note(svc: Service, agent_id: int, conversation_id: Any, text: Any) -> Dict[str, Any]:
+async def note(svc: Service, agent_id: int, cid: int, text: Any) -> Dict[str, Any]:
     """A private note, never shown to the customer."""
-    cid, text = _cid(conversation_id), _text(svc, text)
+    text = _text(svc, text)
 
     def tx(s: Session) -> MessageAdded:
         conv = conv_store.get_conversation(s, cid)
@@ -168,9 +167,8 @@ async def note(svc: Service, agent_id: int, conversation_id: Any, text: Any) -> 
     return ev.ok(seq=added.message.seq)
 
 
-async def typing(svc: Service, agent_id: int, conversation_id: Any, is_typing: Any) -> None:
+async def typing(svc: Service, agent_id: int, cid: int, is_typing: Any) -> None:
     """Show the customer that the agent is typing (only the assignee)."""
-    cid = _cid(conversation_id)
     conv = await svc.run(conv_store.get_conversation, cid)
     if conv is None or conv.assignee_id != agent_id:
         return
@@ -190,9 +188,11 @@ async def customer_typing(svc: Service, sid: str, is_typing: Any) -> None:
                                                "sender": "customer"})
 
 
-async def grant(svc: Service, agent_id: int, data: Dict[str, Any]) -> Dict[str, Any]:
-    """Refund, replacement or credit through ``store.resolutions``, within the agent's budget."""
-    cid = _cid(data.get("conversation_id"))
+async def grant(svc: Service, agent_id: int, cid: int, data: Dict[str, Any]) -> Dict[str, Any]:
+    """Refund, replacement or credit through ``store.resolutions``, within the agent's budget.
+
+    ``data``: the rest of the ``grant`` payload (kind, reason, order_number, amount, charge_id).
+    """
     kind, reason = data.get("kind"), data.get("reason")
     if kind not in ("refund", "replacement", "credit"):
         raise errors.InvalidPayload("`kind` must be refund, replacement or credit.")
@@ -238,12 +238,6 @@ async def grant(svc: Service, agent_id: int, data: Dict[str, Any]) -> Dict[str, 
         raise errors.OverBudget(exc.message) from exc
     await publish.publish(svc, [MessageAdded(cid, msg, assignee_id=agent_id)])
     return ev.ok(resolution=result, note_seq=msg.seq)
-
-
-def _cid(value: Any) -> int:
-    if isinstance(value, bool) or not isinstance(value, int):
-        raise errors.InvalidPayload("`conversation_id` must be an integer.")
-    return value
 
 
 def _text(svc: Service, text: Any) -> str:

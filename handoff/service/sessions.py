@@ -16,7 +16,6 @@ from handoff.service.context import CustomerConn, Service
 from handoff.service.queue import status_payload
 from store import conversations as conv_store
 
-
 CLIENT_SESSION_ID = re.compile(r"^[A-Za-z0-9_.:-]{1,64}$")
 
 

@@ -8,7 +8,6 @@ import logging
 import re
 from typing import Any, Dict, List, Optional
 
-from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from handoff import errors
@@ -65,7 +64,7 @@ async def customer_message(svc: Service, sid: str, text: Any, session_id: Option
 
     try:
         done = await svc.run(tx)
-    except IntegrityError:  # the same client_msg_id committed concurrently
+    except errors.DuplicateWrite:  # the same client_msg_id committed concurrently
         done = await svc.run(tx)
         if not done["duplicate"]:
             raise

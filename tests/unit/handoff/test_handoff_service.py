@@ -217,8 +217,20 @@ async def test_sessions_are_bound_to_their_identity(svc) -> None:
     assert [m["seq"] for m in replay["messages"]] == [1, 2]
 
 
-async def test_database_error_sends_no_ack() -> None:
-    from sqlalchemy.exc import OperationalError
+async def test_database_error_sends_no_ack(svc) -> None:
+    from sqlalchemy.exc import IntegrityError, OperationalError
+
+    def down(s):
+        raise OperationalError("stmt", {}, Exception("db down"))
+
+    def duplicate(s):
+        raise IntegrityError("stmt", {}, Exception("unique"))
+
+    # The service maps SQLAlchemy's errors to its own; the transport never sees SQLAlchemy.
+    with pytest.raises(errors.StoreFailed):
+        await svc.run(down)
+    with pytest.raises(errors.DuplicateWrite):
+        await svc.run(duplicate)
 
     class Server:
         not_handled = object()
@@ -228,7 +240,7 @@ async def test_database_error_sends_no_ack() -> None:
 
         @guarded
         async def on_x(self, sid):
-            raise OperationalError("stmt", {}, Exception("db down"))
+            await svc.run(down)
 
         @guarded
         async def on_y(self, sid):
