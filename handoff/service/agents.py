@@ -12,8 +12,14 @@ from sqlalchemy.orm import Session
 from common.passwords import check_password
 from handoff import errors
 from handoff import events as ev
-from handoff.service import publish
-from handoff.service.changes import AgentChanged, Event, MessageAdded, Offered, QueueChanged
+from handoff.service import lookups, publish
+from handoff.service.changes import (
+    AgentChanged,
+    Event,
+    MessageAdded,
+    Offered,
+    QueueChanged,
+)
 from handoff.service.context import Service
 from handoff.service.handoffs import _owned
 from handoff.service.queue import agent_loads, queue_items
@@ -143,7 +149,7 @@ async def send(svc: Service, agent_id: int, cid: int, text: Any) -> Dict[str, An
         _owned(s, cid, agent_id)
         msg = conv_store.append_message(s, cid, Sender.AGENT, text, agent_id=agent_id)
         conv_store.mark_first_agent_reply(s, cid)
-        return MessageAdded(cid, msg, agent_name=agent_store.get_agent(s, agent_id).display_name, assignee_id=agent_id)
+        return MessageAdded(cid, msg, agent_name=lookups.agent(s, agent_id).display_name, assignee_id=agent_id)
 
     added = await svc.run(tx)
     await publish.publish(svc, [added])
@@ -155,11 +161,9 @@ async def note(svc: Service, agent_id: int, cid: int, text: Any) -> Dict[str, An
     text = _text(svc, text)
 
     def tx(s: Session) -> MessageAdded:
-        conv = conv_store.get_conversation(s, cid)
-        if conv is None:
-            raise errors.NotFound("There is no such conversation.")
+        conv = lookups.conversation(s, cid)
         msg = conv_store.append_message(s, cid, Sender.AGENT, text, agent_id=agent_id, private=True)
-        return MessageAdded(cid, msg, agent_name=agent_store.get_agent(s, agent_id).display_name,
+        return MessageAdded(cid, msg, agent_name=lookups.agent(s, agent_id).display_name,
                             assignee_id=conv.assignee_id or agent_id)
 
     added = await svc.run(tx)
@@ -172,7 +176,7 @@ async def typing(svc: Service, agent_id: int, cid: int, is_typing: Any) -> None:
     conv = await svc.run(conv_store.get_conversation, cid)
     if conv is None or conv.assignee_id != agent_id:
         return
-    name = (await svc.run(agent_store.get_agent, agent_id)).display_name
+    name = (await svc.run(lookups.agent, agent_id)).display_name
     await svc.notifier.to_conversation(cid, ev.TYPING, {"typing": bool(is_typing), "sender": "agent",
                                                         "agent_name": name})
 
@@ -201,13 +205,13 @@ async def grant(svc: Service, agent_id: int, cid: int, data: Dict[str, Any]) -> 
 
     def tx(s: Session) -> Any:
         conv = _owned(s, cid, agent_id)
-        agent = agent_store.get_agent(s, agent_id)
+        agent = lookups.agent(s, agent_id)
         order_number = data.get("order_number")
         if order_number is not None:
             order = resolutions.get_order(s, str(order_number))
             if conv.customer_id is not None and order.customer_id != conv.customer_id:
                 raise errors.Forbidden("That order belongs to another customer.")
-        common = dict(actor=Actor.AGENT, agent_id=agent_id, conversation_id=cid)
+        common: Dict[str, Any] = dict(actor=Actor.AGENT, agent_id=agent_id, conversation_id=cid)
         if kind == "credit":
             result = resolutions.grant_credit(s, str(order_number or ""), amount=_amount(data.get("amount")),
                                               reason=reason or "goodwill credit from support", **common)

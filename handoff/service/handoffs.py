@@ -14,28 +14,34 @@ from sqlalchemy.orm import Session
 
 from common.severity import severity_rank
 from handoff import errors
-from handoff.service import publish, wording
-from handoff.service.changes import AgentChanged, Event, MessageAdded, Offered, QueueChanged, StatusChanged
+from handoff.service import lookups, publish, wording
+from handoff.service.changes import (
+    AgentChanged,
+    Event,
+    MessageAdded,
+    Offered,
+    QueueChanged,
+    StatusChanged,
+)
 from handoff.service.context import Service
 from handoff.service.decide import HandoffDecision
 from handoff.service.queue import agent_loads, queue_items, status_payload
 from handoff.service.routing import least_busy, priority
 from store import agents as agent_store
 from store import conversations as conv_store
-from store.models.support import Conversation, ConversationStatus, Message, Sender, Severity
+from store.models.support import (
+    Conversation,
+    ConversationStatus,
+    Message,
+    Sender,
+    Severity,
+)
 
 EMAIL = re.compile(r"^[^@\s]{1,64}@[^@\s]+\.[A-Za-z]{2,}$")
 
 
-def _conversation(s: Session, conversation_id: int) -> Conversation:
-    conv = conv_store.get_conversation(s, conversation_id)
-    if conv is None:
-        raise errors.NotFound("There is no such conversation.")
-    return conv
-
-
 def _owned(s: Session, conversation_id: int, agent_id: int) -> Conversation:
-    conv = _conversation(s, conversation_id)
+    conv = lookups.conversation(s, conversation_id)
     if conv.status != ConversationStatus.ASSIGNED:
         raise errors.InvalidState(f"The conversation is {conv.status.value}, not assigned.")
     if conv.assignee_id != agent_id:
@@ -56,7 +62,7 @@ async def start_handoff(svc: Service, conversation_id: int, decision: HandoffDec
     """
 
     def tx(s: Session) -> Optional[Tuple[str, List[Event]]]:
-        conv = _conversation(s, conversation_id)
+        conv = lookups.conversation(s, conversation_id)
         if conv.status in (ConversationStatus.QUEUED, ConversationStatus.ASSIGNED):
             if severity_rank(decision.severity) > severity_rank(conv.severity.value):
                 conv.severity = Severity(decision.severity)  # a worse finding while waiting moves it up
@@ -94,8 +100,8 @@ async def claim(svc: Service, agent_id: int, conversation_id: int) -> Dict[str, 
     from handoff.service.views import conversation_view
 
     def tx(s: Session) -> Tuple[Dict[str, Any], List[Event]]:
-        conv = _conversation(s, conversation_id)
-        agent = agent_store.get_agent(s, agent_id)
+        conv = lookups.conversation(s, conversation_id)
+        agent = lookups.agent(s, agent_id)
         if conv.status == ConversationStatus.ASSIGNED:
             raise errors.AlreadyClaimed()
         if conv.status != ConversationStatus.QUEUED:
@@ -134,7 +140,7 @@ async def resolve(svc: Service, agent_id: int, conversation_id: int, disposition
     """Close the conversation and ask the customer how we did."""
 
     def tx(s: Session) -> Tuple[str, List[Event]]:
-        conv = _conversation(s, conversation_id)
+        conv = lookups.conversation(s, conversation_id)
         if conv.status == ConversationStatus.ASSIGNED and conv.assignee_id != agent_id:
             raise errors.Forbidden()
         if conv.status not in (ConversationStatus.ASSIGNED, ConversationStatus.QUEUED):
@@ -177,7 +183,9 @@ async def transfer(svc: Service, agent_id: int, conversation_id: int, to_agent_i
         events: List[Event] = [MessageAdded(conversation_id, msg, assignee_id=to_agent_id, also_to_agent=agent_id),
                                StatusChanged(conversation_id), QueueChanged(), AgentChanged(agent_id)]
         if target_id is not None:
-            events += [AgentChanged(target_id), Offered(target_id, conversation_id, item, transferred_from=agent_id)]
+            events.append(AgentChanged(target_id))
+            if item is not None:
+                events.append(Offered(target_id, conversation_id, item, transferred_from=agent_id))
         return events
 
     await publish.publish(svc, await svc.run(tx))
@@ -189,7 +197,7 @@ async def leave_queue(svc: Service, conversation_id: int, *, email: Optional[str
         raise errors.InvalidPayload("That doesn't look like an e-mail address.")
 
     def tx(s: Session) -> Tuple[str, Optional[int], List[Event]]:
-        conv = _conversation(s, conversation_id)
+        conv = lookups.conversation(s, conversation_id)
         if conv.status != ConversationStatus.QUEUED:
             raise errors.InvalidState("You're not waiting for a person right now.")
         ticket_id = None
@@ -228,7 +236,7 @@ async def rate(svc: Service, conversation_id: int, score: Any) -> None:
         raise errors.InvalidPayload("The score must be a whole number from 1 to 5.")
 
     def tx(s: Session) -> Message:
-        conv = _conversation(s, conversation_id)
+        conv = lookups.conversation(s, conversation_id)
         if conv.resolved_at is None:
             raise errors.InvalidState("There's nothing to rate yet.")
         conv_store.set_csat(s, conversation_id, int(score))

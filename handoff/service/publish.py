@@ -8,7 +8,15 @@ from typing import Any, Dict, List, Sequence, Tuple
 from sqlalchemy.orm import Session
 
 from handoff import events as ev
-from handoff.service.changes import AgentChanged, Event, MessageAdded, Offered, QueueChanged, StatusChanged
+from handoff.service import lookups
+from handoff.service.changes import (
+    AgentChanged,
+    Event,
+    MessageAdded,
+    Offered,
+    QueueChanged,
+    StatusChanged,
+)
 from handoff.service.context import Service
 from handoff.service.queue import queue_snapshot, status_payload
 from store import agents as agent_store
@@ -63,7 +71,7 @@ async def _status(svc: Service, conversation_id: int) -> None:
     """The conversation's ``handoff_status`` and ``conversation_updated``."""
 
     def read(s: Session) -> Tuple[Dict[str, Any], str, Any]:
-        conv = conv_store.get_conversation(s, conversation_id)
+        conv = lookups.conversation(s, conversation_id)
         payload = status_payload(s, svc.policy, conv)
         assignee = agent_store.get_agent(s, conv.assignee_id) if conv.assignee_id else None
         return payload, conv.status.value, (agent_store.agent_dict(assignee) if assignee else None)
@@ -84,7 +92,7 @@ async def _queue(svc: Service) -> None:
 
 async def _agent_state(svc: Service, agent_id: int) -> None:
     def read(s: Session) -> Dict[str, Any]:
-        agent = agent_store.get_agent(s, agent_id)
+        agent = lookups.agent(s, agent_id)
         return agent_store.agent_dict(agent, conv_store.active_counts(s).get(agent_id, 0))
 
     await svc.notifier.to_agent(agent_id, ev.AGENT_STATE, {"agent": await svc.run(read)})

@@ -13,10 +13,16 @@ from sqlalchemy.orm import Session
 from handoff import errors
 from handoff import events as ev
 from handoff.errors import RasaUnavailable
-from handoff.service import handoffs, publish, wording
+from handoff.service import handoffs, lookups, publish, wording
 from handoff.service.changes import MessageAdded, StatusChanged
 from handoff.service.context import CustomerConn, Service
-from handoff.service.decide import HandoffDecision, PastTurn, TurnFacts, decide, high_stakes_topics
+from handoff.service.decide import (
+    HandoffDecision,
+    PastTurn,
+    TurnFacts,
+    decide,
+    high_stakes_topics,
+)
 from handoff.service.queue import status_payload
 from handoff.service.sessions import connection, open_session
 from store import conversations as conv_store
@@ -159,7 +165,7 @@ async def _queued_turn(svc: Service, conn: CustomerConn, msg: Message, finding: 
         await handoffs.start_handoff(svc, cid, decision)  # only raises the severity while queued
 
     def tx(s: Session) -> Message:
-        conv = conv_store.get_conversation(s, cid)
+        conv = lookups.conversation(s, cid)
         st = status_payload(s, svc.policy, conv)
         return conv_store.append_message(s, cid, Sender.SYSTEM, wording.still_queued(
             st.get("position", 1), st.get("estimated_wait_s"), st.get("agents_online", 0)))
@@ -188,7 +194,7 @@ async def _special_payload(svc: Service, conn: CustomerConn, text: str, state: D
 
 
 def _turn_state(s: Session, cid: int, seq: int) -> Dict[str, Any]:
-    conv = conv_store.get_conversation(s, cid)
+    conv = lookups.conversation(s, cid)
     earlier = [m for m in conv_store.recent_customer_messages(s, cid, HISTORY + 1) if m.seq < seq][-HISTORY:]
     customer = conv_store.customer_brief(s, conv.customer_id) or {}
     return {
