@@ -23,6 +23,7 @@ from handoff.service.changes import (
 from handoff.service.context import Service
 from handoff.service.handoffs import _owned
 from handoff.service.queue import agent_loads, queue_items
+from handoff.service.turns import check_text
 from handoff.service.views import conversation_view
 from store import agents as agent_store
 from store import conversations as conv_store
@@ -143,7 +144,7 @@ async def open_view(svc: Service, sid: str, agent_id: int, cid: int) -> Dict[str
 
 async def send(svc: Service, agent_id: int, cid: int, text: Any) -> Dict[str, Any]:
     """An agent's message to the customer (shown as ``bot_uttered`` with sender ``agent``)."""
-    text = _text(svc, text)
+    text = check_text(svc, text, "text")
 
     def tx(s: Session) -> MessageAdded:
         _owned(s, cid, agent_id)
@@ -158,7 +159,7 @@ async def send(svc: Service, agent_id: int, cid: int, text: Any) -> Dict[str, An
 
 async def note(svc: Service, agent_id: int, cid: int, text: Any) -> Dict[str, Any]:
     """A private note, never shown to the customer."""
-    text = _text(svc, text)
+    text = check_text(svc, text, "text")
 
     def tx(s: Session) -> MessageAdded:
         conv = lookups.conversation(s, cid)
@@ -242,16 +243,6 @@ async def grant(svc: Service, agent_id: int, cid: int, data: Dict[str, Any]) -> 
         raise errors.OverBudget(exc.message) from exc
     await publish.publish(svc, [MessageAdded(cid, msg, assignee_id=agent_id)])
     return ev.ok(resolution=result, note_seq=msg.seq)
-
-
-def _text(svc: Service, text: Any) -> str:
-    if not isinstance(text, str):
-        raise errors.InvalidPayload("`text` must be a string.")
-    if not text.strip():
-        raise errors.EmptyMessage()
-    if len(text) > svc.settings.max_message_chars:
-        raise errors.TooLong(f"Messages can be up to {svc.settings.max_message_chars} characters.")
-    return text.strip()
 
 
 def _amount(value: Any) -> Optional[Decimal]:

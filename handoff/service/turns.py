@@ -34,10 +34,10 @@ HISTORY = 10
 CSAT_PAYLOAD = re.compile(r'^/csat\s*(\{.*\})\s*$')
 
 
-def check_text(svc: Service, text: Any) -> str:
-    """The message text, or a clear error (nothing is stored for a refused message)."""
+def check_text(svc: Service, text: Any, field: str = "message") -> str:
+    """The message text (customer's or agent's), or a clear error (nothing is stored for a refused one)."""
     if not isinstance(text, str):
-        raise errors.InvalidPayload("`message` must be a string.")
+        raise errors.InvalidPayload(f"`{field}` must be a string.")
     if not text.strip():
         raise errors.EmptyMessage()
     if len(text) > svc.settings.max_message_chars:
