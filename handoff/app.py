@@ -12,7 +12,7 @@ from sanic import Sanic
 
 from common.settings import Settings
 from handoff import errors
-from handoff.policy import load_phrase_bank, load_policy
+from handoff.policy import load_handoff_policy, load_phrase_bank
 from handoff.rasa_client import RasaClient
 from handoff.service.context import Service
 from handoff.service.ratelimit import RateLimiter
@@ -85,7 +85,7 @@ def create_app(settings: Settings, *, detector: Any = None, rasa: Any = None) ->
         app_.ctx.engine, app_.ctx.pool = engine, pool
         state["service"] = Service(
             settings=settings,
-            policy=load_policy(settings.policy_path("handoff.yml")),
+            policy=load_handoff_policy(settings.policy_path("handoff.yml")),
             phrase_bank=load_phrase_bank(settings.policy_path("phrase_bank.yml")),
             db=async_session_factory(engine), rasa=client, detector=found, notifier=SocketNotifier(sio),
             limiter=RateLimiter(settings.rate_limit_messages, settings.rate_limit_window), detector_pool=pool)

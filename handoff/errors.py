@@ -16,6 +16,7 @@ class HandoffError(Exception):
     code = "internal"
     status = 500
     default_message = "Something went wrong on our side."
+    retryable = False  # True: a Socket.IO event gets no ack, so the client sends it again
 
     def __init__(self, message: Optional[str] = None) -> None:
         super().__init__(message or self.default_message)
@@ -81,6 +82,17 @@ class Unavailable(HandoffError):
 
 class RasaUnavailable(Unavailable):
     """Rasa did not answer (connection refused, timeout, 5xx)."""
+
+
+class StoreFailed(Unavailable):
+    """The database failed (mapped from SQLAlchemy's errors by ``Service.run``); worth retrying."""
+
+    retryable = True
+    default_message = "We couldn't save that just now; it will be retried."
+
+
+class DuplicateWrite(StoreFailed):
+    """A unique constraint refused the write (e.g. the same ``client_msg_id`` committed concurrently)."""
 
 
 def error_body(exc: HandoffError) -> Dict[str, Any]:

@@ -10,18 +10,15 @@ from store.models.support import Message, Sender
 CUSTOMER_NS = "/"
 AGENT_NS = "/agent"
 
+# Events the service emits (docs/protocol.md). Inbound events are the ``on_<event>`` methods of
+# handoff/transport/customer.py and agent.py, so their names are not repeated here.
 # Customer namespace (Rasa's socketio channel names first).
-SESSION_REQUEST = "session_request"
 SESSION_CONFIRM = "session_confirm"
 SESSION_REJECTED = "session_rejected"
-USER_UTTERED = "user_uttered"
 BOT_UTTERED = "bot_uttered"
 HANDOFF_STATUS = "handoff_status"
 TRANSCRIPT = "transcript"
-TYPING = "typing"
-CSAT = "csat"
-FOLLOW_UP = "follow_up"
-CONTINUE_WITH_BOT = "continue_with_bot"
+TYPING = "typing"  # both namespaces
 
 # Agent namespace.
 AGENT_STATE = "agent_state"
@@ -29,15 +26,6 @@ QUEUE = "queue"
 HANDOFF_OFFERED = "handoff_offered"
 MESSAGE = "message"
 CONVERSATION_UPDATED = "conversation_updated"
-CLAIM = "claim"
-OPEN = "open"
-SEND = "send"
-NOTE = "note"
-GRANT = "grant"
-HAND_BACK = "hand_back"
-TRANSFER = "transfer"
-RESOLVE = "resolve"
-SET_STATUS = "set_status"
 
 AGENTS_ROOM = "agents"
 
@@ -80,11 +68,7 @@ def message_dict(msg: Message, agent_name: Optional[str] = None, *, for_agent: b
         "agent_name": agent_name,
         "client_msg_id": msg.client_msg_id,
     }
-    if payload.get("buttons"):
-        out["quick_replies"] = quick_replies(payload["buttons"])
-        out["buttons"] = [{"title": b.get("title"), "payload": b.get("payload")} for b in payload["buttons"]]
-    if payload.get("attachment"):
-        out["attachment"] = payload["attachment"]
+    out.update(_extras(payload))
     if for_agent:
         out["private"] = bool(msg.private)
         out["detection"] = msg.detection
@@ -96,16 +80,22 @@ def bot_uttered(msg: Message, agent_name: Optional[str] = None) -> Dict[str, Any
     """The ``bot_uttered`` payload of a bot, agent or system message."""
     payload = msg.payload or {}
     sender = msg.sender.value if isinstance(msg.sender, Sender) else str(msg.sender)
-    out: Dict[str, Any] = {"text": msg.text}
+    out: Dict[str, Any] = {"text": msg.text, **_extras(payload)}
+    meta: Dict[str, Any] = {"sender": sender, "seq": msg.seq}
+    if agent_name:
+        meta["agent_name"] = agent_name
+    out["metadata"] = meta
+    return out
+
+
+def _extras(payload: Dict[str, Any]) -> Dict[str, Any]:
+    """Buttons (also as Rasa's ``quick_replies``) and an attachment, when the message has them."""
+    out: Dict[str, Any] = {}
     if payload.get("buttons"):
         out["quick_replies"] = quick_replies(payload["buttons"])
         out["buttons"] = [{"title": b.get("title"), "payload": b.get("payload")} for b in payload["buttons"]]
     if payload.get("attachment"):
         out["attachment"] = payload["attachment"]
-    meta: Dict[str, Any] = {"sender": sender, "seq": msg.seq}
-    if agent_name:
-        meta["agent_name"] = agent_name
-    out["metadata"] = meta
     return out
 
 

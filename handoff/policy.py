@@ -1,13 +1,23 @@
-"""The handoff policy designers edit (``policy/handoff.yml``), loaded into typed objects."""
+"""The handoff policy designers edit (``policy/handoff.yml``), loaded into typed objects.
+
+What counts as "not understood", "repeating themselves" and which topic a message is about
+is the detector's to say (``policy/detector.yml``); this policy says which of those signals
+bring in a person and when. ``HandoffPolicy.conversation`` is the detector's conversation
+policy, so both read the same lists.
+"""
 
 from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Dict, Mapping, Pattern, Tuple
+from typing import Any, Dict, Mapping, Optional, Pattern, Tuple
 
 import yaml
+
+from handoff.detect import policy as detect_policy
+from handoff.detect.finding import TOPICS
+from handoff.detect.policy import ConversationPolicy
 
 
 @dataclass(frozen=True)
@@ -22,6 +32,10 @@ class QueuePolicy:
     average_handle_s: float = 180.0
 
 
+def _detector_conversation(path: Optional[Path] = None) -> ConversationPolicy:
+    return detect_policy.load_policy(path).conversation
+
+
 @dataclass(frozen=True)
 class HandoffPolicy:
     """Thresholds and lists deciding when a person takes over."""
@@ -33,48 +47,52 @@ class HandoffPolicy:
     request_human_min_confidence: float = 0.5
     # Explicit asks for a person the NLU may file under another intent ("wrong colour, and I want a person").
     request_human_patterns: Tuple[Pattern[str], ...] = ()
+    # Detector topics (finding["topics"]) that always go to a person; passed to Rasa as
+    # metadata.detector.high_stakes.
     high_stakes_topics: Tuple[str, ...] = ("safety", "fraud", "account_takeover", "legal", "chargeback")
-    high_stakes_patterns: Mapping[str, Tuple[Pattern[str], ...]] = field(default_factory=dict)
-    fallback_intents: Tuple[str, ...] = ("nlu_fallback",)
     fallback_streak: int = 2
-    low_confidence: float = 0.45
     low_confidence_streak: int = 3
-    repeat_similarity: float = 0.85
     repeat_count: int = 2
     queue: QueuePolicy = field(default_factory=QueuePolicy)
     expire_after_hours: float = 24.0
+    conversation: ConversationPolicy = field(default_factory=_detector_conversation)
 
 
-def load_policy(path: Path) -> HandoffPolicy:
-    """Read ``handoff.yml``; a missing file gives the defaults, a malformed one raises ValueError."""
+def load_handoff_policy(path: Path, detector_path: Optional[Path] = None) -> HandoffPolicy:
+    """Read ``handoff.yml`` (and the detector's lists from ``detector.yml`` beside it).
+
+    A missing ``handoff.yml`` gives the defaults, a malformed one raises ValueError.
+    """
+    if detector_path is None:
+        beside = path.parent / "detector.yml"
+        detector_path = beside if beside.exists() else None
+    conversation = _detector_conversation(detector_path)
     if not path.exists():
-        return HandoffPolicy()
+        return HandoffPolicy(conversation=conversation)
     with path.open(encoding="utf-8") as fh:
         raw = yaml.safe_load(fh) or {}
     if not isinstance(raw, dict):
         raise ValueError(f"{path}: expected a mapping at the top level")
-    return policy_from_dict(raw)
+    return policy_from_dict(raw, conversation)
 
 
-def policy_from_dict(raw: Mapping[str, Any]) -> HandoffPolicy:
+def policy_from_dict(raw: Mapping[str, Any], conversation: Optional[ConversationPolicy] = None) -> HandoffPolicy:
     """Build a policy from the YAML's mapping (unknown keys are ignored)."""
-    base = HandoffPolicy()
+    conversation = conversation or _detector_conversation()
+    base = HandoffPolicy(conversation=conversation)
     det = raw.get("detector") or {}
     stakes = raw.get("high_stakes") or {}
     mis = raw.get("misunderstanding") or {}
     q = raw.get("queue") or {}
     sess = raw.get("session") or {}
     try:
-        patterns: Dict[str, Tuple[Pattern[str], ...]] = {
-            str(topic): tuple(re.compile(p, re.IGNORECASE) for p in (pats or []))
-            for topic, pats in (stakes.get("patterns") or {}).items()
-        }
-    except re.error as exc:
-        raise ValueError(f"handoff.yml: bad high_stakes pattern: {exc}") from exc
-    try:
         human_patterns = tuple(re.compile(p, re.IGNORECASE) for p in (raw.get("request_human_patterns") or []))
     except re.error as exc:
         raise ValueError(f"handoff.yml: bad request_human_patterns entry: {exc}") from exc
+    topics = tuple(str(t) for t in (stakes.get("topics") or base.high_stakes_topics))
+    unknown = sorted(set(topics) - set(TOPICS))
+    if unknown:
+        raise ValueError(f"handoff.yml: high_stakes.topics {unknown} are not detector topics {list(TOPICS)}")
     qbase = QueuePolicy()
     return HandoffPolicy(
         handoff_on_severe=bool(det.get("handoff_on_severe", base.handoff_on_severe)),
@@ -84,13 +102,9 @@ def policy_from_dict(raw: Mapping[str, Any]) -> HandoffPolicy:
         request_human_min_confidence=float(raw.get("request_human_min_confidence",
                                                    base.request_human_min_confidence)),
         request_human_patterns=human_patterns,
-        high_stakes_topics=tuple(stakes.get("topics") or base.high_stakes_topics),
-        high_stakes_patterns=patterns,
-        fallback_intents=tuple(mis.get("fallback_intents") or base.fallback_intents),
+        high_stakes_topics=topics,
         fallback_streak=int(mis.get("fallback_streak", base.fallback_streak)),
-        low_confidence=float(mis.get("low_confidence", base.low_confidence)),
         low_confidence_streak=int(mis.get("low_confidence_streak", base.low_confidence_streak)),
-        repeat_similarity=float(mis.get("repeat_similarity", base.repeat_similarity)),
         repeat_count=int(mis.get("repeat_count", base.repeat_count)),
         queue=QueuePolicy(
             weights={**qbase.weights, **(q.get("weights") or {})},
@@ -100,6 +114,7 @@ def policy_from_dict(raw: Mapping[str, Any]) -> HandoffPolicy:
             average_handle_s=float(q.get("average_handle_s", qbase.average_handle_s)),
         ),
         expire_after_hours=float(sess.get("expire_after_hours", base.expire_after_hours)),
+        conversation=conversation,
     )
 
 

@@ -14,6 +14,7 @@ from handoff.detect.phrases import phrase_pattern
 from handoff.detect.policy import ConversationPolicy
 
 _TOKEN = re.compile(r"[a-z0-9']+")
+MIN_REPEAT_CHARS = 12
 _ORDINALS = {1: "first", 2: "second", 3: "third", 4: "fourth", 5: "fifth", 6: "sixth"}
 
 
@@ -25,20 +26,34 @@ def ordinal(n: int) -> str:
     return f"{n}{suffix}"
 
 
+def is_fallback(intent: Optional[str], policy: ConversationPolicy) -> bool:
+    """The NLU filed the message under a fallback intent (nlu_fallback, out_of_scope)."""
+    return intent is not None and intent in policy.fallback_intents
+
+
+def is_unsure(confidence: Optional[float], policy: ConversationPolicy) -> bool:
+    """The NLU's confidence is below the policy minimum."""
+    return confidence is not None and confidence < policy.min_confidence
+
+
 def misunderstood(turn: Turn, policy: ConversationPolicy) -> bool:
     """The bot did not understand this turn (fallback intent or low confidence)."""
-    if turn.intent is not None and turn.intent in policy.fallback_intents:
-        return True
-    return turn.confidence is not None and turn.confidence < policy.min_confidence
+    return is_fallback(turn.intent, policy) or is_unsure(turn.confidence, policy)
+
+
+def trailing(flags: Sequence[bool]) -> int:
+    """How many of the last ``flags`` are true in a row."""
+    count = 0
+    for flag in reversed(flags):
+        if not flag:
+            break
+        count += 1
+    return count
 
 
 def fallback_evidence(history: Sequence[Turn], policy: ConversationPolicy) -> Optional[Evidence]:
     """Trailing misunderstood turns before this message."""
-    streak = 0
-    for turn in reversed(history):
-        if not misunderstood(turn, policy):
-            break
-        streak += 1
+    streak = trailing([misunderstood(t, policy) for t in history])
     if streak < policy.fallback_streak:
         return None
     strength = 1.0 + 0.5 * (streak - policy.fallback_streak)
@@ -57,10 +72,21 @@ def similarity(a: str, b: str) -> float:
     return len(wa & wb) / len(wa | wb)
 
 
+def repeat_count(text: str, earlier: Sequence[str], policy: ConversationPolicy) -> int:
+    """How many earlier messages say (nearly) the same as ``text``.
+
+    The one home of "repeating themselves": the detector scores it and the handoff policy
+    (``handoff.service.decide``) counts it. Short messages ("yes", "ok thanks") never count.
+    """
+    if len(" ".join(_TOKEN.findall(text.lower()))) < MIN_REPEAT_CHARS:
+        return 0
+    return sum(1 for past in earlier if similarity(text, past) >= policy.repeat_similarity)
+
+
 def repetition_evidence(text: str, history: Sequence[Turn],
                         policy: ConversationPolicy) -> Optional[Evidence]:
     """The customer says (nearly) the same thing again."""
-    repeats = sum(1 for t in history if similarity(text, t.text) >= policy.repeat_similarity)
+    repeats = repeat_count(text, [t.text for t in history], policy)
     if not repeats:
         return None
     strength = min(1.0, repeats / policy.repeat_saturate)
@@ -113,7 +139,7 @@ def trend_evidence(scores: Sequence[float], policy: ConversationPolicy) -> Optio
     if len(window) < policy.trend_min_turns:
         return None
     rise = window[-1] - min(window[:-1])
-    rising = all(b >= a - 0.05 for a, b in zip(window, window[1:]))
+    rising = all(b >= a - 0.05 for a, b in zip(window, window[1:], strict=False))
     if rise < policy.trend_min_rise or not rising:
         return None
     return Evidence("trend", min(1.0, rise / (2 * policy.trend_min_rise)),

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import time
 from decimal import Decimal, InvalidOperation
-from typing import Any, Dict, Optional
+from typing import Any, Dict, List, Optional, Tuple
 
 import jwt
 from sqlalchemy.orm import Session
@@ -12,10 +12,18 @@ from sqlalchemy.orm import Session
 from common.passwords import check_password
 from handoff import errors
 from handoff import events as ev
-from handoff.service import publish
+from handoff.service import lookups, publish
+from handoff.service.changes import (
+    AgentChanged,
+    Event,
+    MessageAdded,
+    Offered,
+    QueueChanged,
+)
 from handoff.service.context import Service
 from handoff.service.handoffs import _owned
 from handoff.service.queue import agent_loads, queue_items
+from handoff.service.turns import check_text
 from handoff.service.views import conversation_view
 from store import agents as agent_store
 from store import conversations as conv_store
@@ -70,9 +78,9 @@ async def connect(svc: Service, sid: str, token: Any) -> int:
     if sid not in svc.agent_sids:  # the socket closed while we were marking the agent online
         await _offline_unless_connected(svc, agent_id)
         return agent_id
-    await publish.agent_state(svc, agent_id)
+    await publish.publish(svc, [AgentChanged(agent_id)])
     await svc.notifier.to_sid(sid, ev.QUEUE, {"items": await svc.run(queue_items, svc.policy)}, agent=True)
-    await publish.queue(svc)  # waiting customers now see someone is online
+    await publish.publish(svc, [QueueChanged()])  # waiting customers now see someone is online
     return agent_id
 
 
@@ -94,7 +102,7 @@ async def _offline_unless_connected(svc: Service, agent_id: int) -> None:
     if agent_id in svc.agent_sids.values():
         return
     await svc.run(agent_store.set_status, agent_id, AgentStatus.OFFLINE)
-    await publish.queue(svc)
+    await publish.publish(svc, [QueueChanged()])
 
 
 def agent_of(svc: Service, sid: str) -> int:
@@ -110,71 +118,66 @@ async def set_status(svc: Service, agent_id: int, status: Any) -> Dict[str, Any]
     if status not in ("online", "away"):
         raise errors.InvalidPayload("`status` must be online or away.")
 
-    def tx(s: Session) -> Dict[str, Any]:
+    def tx(s: Session) -> Tuple[Dict[str, Any], List[Event]]:
         agent = agent_store.set_status(s, agent_id, AgentStatus(status))
         load = next(a for a in agent_loads(s) if a.agent_id == agent_id)
         items = queue_items(s, svc.policy)
-        return {"agent": agent_store.agent_dict(agent, load.active),
-                "offer": items[0] if (items and load.has_room) else None}
+        events: List[Event] = [AgentChanged(agent_id), QueueChanged()]
+        if items and load.has_room:
+            events.append(Offered(agent_id, items[0]["conversation_id"], items[0]))
+        return agent_store.agent_dict(agent, load.active), events
 
-    done = await svc.run(tx)
+    agent, events = await svc.run(tx)
     if agent_id not in svc.agent_sids.values():  # signed out while this was being written
         await _offline_unless_connected(svc, agent_id)
-        return ev.ok(agent=done["agent"])
-    await publish.agent_state(svc, agent_id)
-    await publish.queue(svc)
-    if done["offer"] is not None:
-        await svc.notifier.to_agent(agent_id, ev.HANDOFF_OFFERED,
-                                    {"conversation_id": done["offer"]["conversation_id"], "item": done["offer"]})
-    return ev.ok(agent=done["agent"])
+        return ev.ok(agent=agent)
+    await publish.publish(svc, events)
+    return ev.ok(agent=agent)
 
 
-async def open_view(svc: Service, sid: str, agent_id: int, conversation_id: Any) -> Dict[str, Any]:
+async def open_view(svc: Service, sid: str, agent_id: int, cid: int) -> Dict[str, Any]:
     """Look at a conversation (any agent may), and follow its messages."""
-    cid = _cid(conversation_id)
     view = await svc.run(conversation_view, svc, cid, agent_id)
     await svc.notifier.watch(sid, cid)
     return view
 
 
-async def send(svc: Service, agent_id: int, conversation_id: Any, text: Any) -> Dict[str, Any]:
+async def send(svc: Service, agent_id: int, cid: int, text: Any) -> Dict[str, Any]:
     """An agent's message to the customer (shown as ``bot_uttered`` with sender ``agent``)."""
-    cid, text = _cid(conversation_id), _text(svc, text)
+    text = check_text(svc, text, "text")
 
-    def tx(s: Session) -> Any:
+    def tx(s: Session) -> MessageAdded:
         _owned(s, cid, agent_id)
         msg = conv_store.append_message(s, cid, Sender.AGENT, text, agent_id=agent_id)
         conv_store.mark_first_agent_reply(s, cid)
-        return msg, agent_store.get_agent(s, agent_id).display_name
+        return MessageAdded(cid, msg, agent_name=lookups.agent(s, agent_id).display_name, assignee_id=agent_id)
 
-    msg, name = await svc.run(tx)
-    await publish.messages(svc, cid, [msg], agent_name=name, assignee_id=agent_id)
-    return ev.ok(seq=msg.seq)
+    added = await svc.run(tx)
+    await publish.publish(svc, [added])
+    return ev.ok(seq=added.message.seq)
 
 
-async def note(svc: Service, agent_id: int, conversation_id: Any, text: Any) -> Dict[str, Any]:
+async def note(svc: Service, agent_id: int, cid: int, text: Any) -> Dict[str, Any]:
     """A private note, never shown to the customer."""
-    cid, text = _cid(conversation_id), _text(svc, text)
+    text = check_text(svc, text, "text")
 
-    def tx(s: Session) -> Any:
-        conv = conv_store.get_conversation(s, cid)
-        if conv is None:
-            raise errors.NotFound("There is no such conversation.")
+    def tx(s: Session) -> MessageAdded:
+        conv = lookups.conversation(s, cid)
         msg = conv_store.append_message(s, cid, Sender.AGENT, text, agent_id=agent_id, private=True)
-        return msg, agent_store.get_agent(s, agent_id).display_name, conv.assignee_id
+        return MessageAdded(cid, msg, agent_name=lookups.agent(s, agent_id).display_name,
+                            assignee_id=conv.assignee_id or agent_id)
 
-    msg, name, assignee = await svc.run(tx)
-    await publish.messages(svc, cid, [msg], agent_name=name, assignee_id=assignee or agent_id)
-    return ev.ok(seq=msg.seq)
+    added = await svc.run(tx)
+    await publish.publish(svc, [added])
+    return ev.ok(seq=added.message.seq)
 
 
-async def typing(svc: Service, agent_id: int, conversation_id: Any, is_typing: Any) -> None:
+async def typing(svc: Service, agent_id: int, cid: int, is_typing: Any) -> None:
     """Show the customer that the agent is typing (only the assignee)."""
-    cid = _cid(conversation_id)
     conv = await svc.run(conv_store.get_conversation, cid)
     if conv is None or conv.assignee_id != agent_id:
         return
-    name = (await svc.run(agent_store.get_agent, agent_id)).display_name
+    name = (await svc.run(lookups.agent, agent_id)).display_name
     await svc.notifier.to_conversation(cid, ev.TYPING, {"typing": bool(is_typing), "sender": "agent",
                                                         "agent_name": name})
 
@@ -190,9 +193,11 @@ async def customer_typing(svc: Service, sid: str, is_typing: Any) -> None:
                                                "sender": "customer"})
 
 
-async def grant(svc: Service, agent_id: int, data: Dict[str, Any]) -> Dict[str, Any]:
-    """Refund, replacement or credit through ``store.resolutions``, within the agent's budget."""
-    cid = _cid(data.get("conversation_id"))
+async def grant(svc: Service, agent_id: int, cid: int, data: Dict[str, Any]) -> Dict[str, Any]:
+    """Refund, replacement or credit through ``store.resolutions``, within the agent's budget.
+
+    ``data``: the rest of the ``grant`` payload (kind, reason, order_number, amount, charge_id).
+    """
     kind, reason = data.get("kind"), data.get("reason")
     if kind not in ("refund", "replacement", "credit"):
         raise errors.InvalidPayload("`kind` must be refund, replacement or credit.")
@@ -201,13 +206,13 @@ async def grant(svc: Service, agent_id: int, data: Dict[str, Any]) -> Dict[str, 
 
     def tx(s: Session) -> Any:
         conv = _owned(s, cid, agent_id)
-        agent = agent_store.get_agent(s, agent_id)
+        agent = lookups.agent(s, agent_id)
         order_number = data.get("order_number")
         if order_number is not None:
             order = resolutions.get_order(s, str(order_number))
             if conv.customer_id is not None and order.customer_id != conv.customer_id:
                 raise errors.Forbidden("That order belongs to another customer.")
-        common = dict(actor=Actor.AGENT, agent_id=agent_id, conversation_id=cid)
+        common: Dict[str, Any] = dict(actor=Actor.AGENT, agent_id=agent_id, conversation_id=cid)
         if kind == "credit":
             result = resolutions.grant_credit(s, str(order_number or ""), amount=_amount(data.get("amount")),
                                               reason=reason or "goodwill credit from support", **common)
@@ -236,24 +241,8 @@ async def grant(svc: Service, agent_id: int, data: Dict[str, Any]) -> Dict[str, 
         raise errors.InvalidPayload(exc.message) from exc
     except store_errors.NotAllowed as exc:
         raise errors.OverBudget(exc.message) from exc
-    await publish.messages(svc, cid, [msg], assignee_id=agent_id)
+    await publish.publish(svc, [MessageAdded(cid, msg, assignee_id=agent_id)])
     return ev.ok(resolution=result, note_seq=msg.seq)
-
-
-def _cid(value: Any) -> int:
-    if isinstance(value, bool) or not isinstance(value, int):
-        raise errors.InvalidPayload("`conversation_id` must be an integer.")
-    return value
-
-
-def _text(svc: Service, text: Any) -> str:
-    if not isinstance(text, str):
-        raise errors.InvalidPayload("`text` must be a string.")
-    if not text.strip():
-        raise errors.EmptyMessage()
-    if len(text) > svc.settings.max_message_chars:
-        raise errors.TooLong(f"Messages can be up to {svc.settings.max_message_chars} characters.")
-    return text.strip()
 
 
 def _amount(value: Any) -> Optional[Decimal]:

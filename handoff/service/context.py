@@ -7,9 +7,11 @@ import logging
 from dataclasses import dataclass, field
 from typing import Any, Awaitable, Callable, Dict, Optional, Set, TypeVar
 
+from sqlalchemy.exc import IntegrityError, SQLAlchemyError
 from sqlalchemy.orm import sessionmaker
 
 from common.settings import Settings
+from handoff import errors
 from handoff.policy import HandoffPolicy
 from handoff.service.notifier import Notifier
 from handoff.service.ratelimit import RateLimiter
@@ -59,15 +61,25 @@ class Service:
     _tasks: Set["asyncio.Task[Any]"] = field(default_factory=set)
 
     async def run(self, fn: Callable[..., T], *args: Any, **kwargs: Any) -> T:
-        """Run the synchronous store function ``fn(session, *args)`` in one committed transaction."""
-        async with self.db() as session:
-            try:
-                result = await session.run_sync(lambda s: fn(s, *args, **kwargs))
-                await session.commit()
-                return result
-            except BaseException:
-                await session.rollback()
-                raise
+        """Run the synchronous store function ``fn(session, *args)`` in one committed transaction.
+
+        Database errors become the service's own (:class:`errors.DuplicateWrite` for a unique
+        constraint, :class:`errors.StoreFailed` otherwise), so no caller handles SQLAlchemy's.
+        """
+        try:
+            async with self.db() as session:
+                try:
+                    result = await session.run_sync(lambda s: fn(s, *args, **kwargs))
+                    await session.commit()
+                    return result
+                except BaseException:
+                    await session.rollback()
+                    raise
+        except IntegrityError as exc:
+            raise errors.DuplicateWrite() from exc
+        except SQLAlchemyError as exc:
+            log.error("handoff.store_failed fn=%s error=%r", getattr(fn, "__name__", fn), exc)
+            raise errors.StoreFailed() from exc
 
     def lock(self, conversation_id: int) -> asyncio.Lock:
         """The lock serialising one conversation's turns in this process."""

@@ -1,39 +1,47 @@
 """The handoff state machine: ``bot -> queued -> assigned -> bot | resolved``.
 
-Each function checks the transition, commits it together with the system message that
-explains it, then pauses/resumes Rasa and emits (commit first, then emit).
+Each function checks the transition and commits it together with the system message that
+explains it; the transaction returns its domain events (``handoff.service.changes``), then
+Rasa is paused/resumed and ``publish`` emits them (commit first, then emit).
 """
 
 from __future__ import annotations
 
 import re
-from typing import Any, Dict, Optional
+from typing import Any, Dict, List, Optional, Tuple
 
 from sqlalchemy.orm import Session
 
+from common.severity import severity_rank
 from handoff import errors
-from handoff import events as ev
-from handoff.service import publish, wording
+from handoff.service import lookups, publish, wording
+from handoff.service.changes import (
+    AgentChanged,
+    Event,
+    MessageAdded,
+    Offered,
+    QueueChanged,
+    StatusChanged,
+)
 from handoff.service.context import Service
-from handoff.service.decide import Decision, SEVERITY_ORDER
+from handoff.service.decide import HandoffDecision
 from handoff.service.queue import agent_loads, queue_items, status_payload
 from handoff.service.routing import least_busy, priority
 from store import agents as agent_store
 from store import conversations as conv_store
-from store.models.support import Conversation, ConversationStatus, Sender, Severity
+from store.models.support import (
+    Conversation,
+    ConversationStatus,
+    Message,
+    Sender,
+    Severity,
+)
 
 EMAIL = re.compile(r"^[^@\s]{1,64}@[^@\s]+\.[A-Za-z]{2,}$")
 
 
-def _conversation(s: Session, conversation_id: int) -> Conversation:
-    conv = conv_store.get_conversation(s, conversation_id)
-    if conv is None:
-        raise errors.NotFound("There is no such conversation.")
-    return conv
-
-
 def _owned(s: Session, conversation_id: int, agent_id: int) -> Conversation:
-    conv = _conversation(s, conversation_id)
+    conv = lookups.conversation(s, conversation_id)
     if conv.status != ConversationStatus.ASSIGNED:
         raise errors.InvalidState(f"The conversation is {conv.status.value}, not assigned.")
     if conv.assignee_id != agent_id:
@@ -46,17 +54,17 @@ def _agent_name(s: Session, agent_id: Optional[int]) -> str:
     return agent.display_name if agent else "Our team"
 
 
-async def start_handoff(svc: Service, conversation_id: int, decision: Decision, announced: bool = False) -> None:
+async def start_handoff(svc: Service, conversation_id: int, decision: HandoffDecision, announced: bool = False) -> None:
     """Queue the conversation for a person, tell the customer honestly, offer it to an agent.
 
     ``announced``: the bot's reply this turn already said a person is coming, so the system
     message gives only the facts (position, rough wait) instead of saying it again.
     """
 
-    def tx(s: Session) -> Optional[Dict[str, Any]]:
-        conv = _conversation(s, conversation_id)
+    def tx(s: Session) -> Optional[Tuple[str, List[Event]]]:
+        conv = lookups.conversation(s, conversation_id)
         if conv.status in (ConversationStatus.QUEUED, ConversationStatus.ASSIGNED):
-            if SEVERITY_ORDER[decision.severity] > SEVERITY_ORDER[conv.severity.value]:
+            if severity_rank(decision.severity) > severity_rank(conv.severity.value):
                 conv.severity = Severity(decision.severity)  # a worse finding while waiting moves it up
             return None
         customer = conv_store.customer_brief(s, conv.customer_id) or {}
@@ -73,27 +81,27 @@ async def start_handoff(svc: Service, conversation_id: int, decision: Decision, 
             text, payload = wording.no_agent(decision.source), {"buttons": wording.NO_AGENT_BUTTONS}
         msg = conv_store.append_message(s, conversation_id, Sender.SYSTEM, text, payload=payload)
         item = next((i for i in queue_items(s, svc.policy) if i["conversation_id"] == conversation_id), None)
-        return {"msg": msg, "session_id": conv.session_id, "target": least_busy(loads), "item": item}
+        target = least_busy(loads)
+        events: List[Event] = [MessageAdded(conversation_id, msg), StatusChanged(conversation_id), QueueChanged()]
+        if target is not None and item is not None:
+            events.append(Offered(target, conversation_id, item))
+        return conv.session_id, events
 
     done = await svc.run(tx)
     if done is None:
         return
-    await publish.safely(svc.rasa.pause(done["session_id"]), "rasa.pause")
-    await publish.messages(svc, conversation_id, [done["msg"]])
-    await publish.status(svc, conversation_id)
-    await publish.queue(svc)
-    if done["target"] is not None and done["item"] is not None:
-        await svc.notifier.to_agent(done["target"], ev.HANDOFF_OFFERED,
-                                    {"conversation_id": conversation_id, "item": done["item"]})
+    session_id, events = done
+    await publish.safely(svc.rasa.pause(session_id), "rasa.pause")
+    await publish.publish(svc, events)
 
 
 async def claim(svc: Service, agent_id: int, conversation_id: int) -> Dict[str, Any]:
     """Atomically give a queued conversation to ``agent_id``; returns the full view."""
     from handoff.service.views import conversation_view
 
-    def tx(s: Session) -> Dict[str, Any]:
-        conv = _conversation(s, conversation_id)
-        agent = agent_store.get_agent(s, agent_id)
+    def tx(s: Session) -> Tuple[Dict[str, Any], List[Event]]:
+        conv = lookups.conversation(s, conversation_id)
+        agent = lookups.agent(s, agent_id)
         if conv.status == ConversationStatus.ASSIGNED:
             raise errors.AlreadyClaimed()
         if conv.status != ConversationStatus.QUEUED:
@@ -103,38 +111,36 @@ async def claim(svc: Service, agent_id: int, conversation_id: int) -> Dict[str, 
         if not conv_store.claim(s, conversation_id, agent_id):
             raise errors.AlreadyClaimed()
         msg = conv_store.append_message(s, conversation_id, Sender.SYSTEM, wording.agent_joined(agent.display_name))
-        return {"msg": msg, "view": conversation_view(s, svc, conversation_id, agent_id)}
+        return conversation_view(s, svc, conversation_id, agent_id), [
+            MessageAdded(conversation_id, msg, assignee_id=agent_id), StatusChanged(conversation_id),
+            QueueChanged(), AgentChanged(agent_id)]
 
-    done = await svc.run(tx)
-    await publish.messages(svc, conversation_id, [done["msg"]], assignee_id=agent_id)
-    await publish.status(svc, conversation_id)
-    await publish.queue(svc)
-    await publish.agent_state(svc, agent_id)
-    return done["view"]
+    view, events = await svc.run(tx)
+    await publish.publish(svc, events)
+    return view
 
 
 async def hand_back(svc: Service, agent_id: int, conversation_id: int) -> None:
     """The agent is done; the bot takes over again with the whole context."""
 
-    def tx(s: Session) -> Dict[str, Any]:
+    def tx(s: Session) -> Tuple[str, List[Event]]:
         conv = _owned(s, conversation_id, agent_id)
         conv_store.end_handoff(s, conversation_id, status=ConversationStatus.BOT, outcome="handed_back")
         msg = conv_store.append_message(s, conversation_id, Sender.SYSTEM,
                                         wording.handed_back(_agent_name(s, agent_id)))
-        return {"msg": msg, "session_id": conv.session_id}
+        return conv.session_id, [MessageAdded(conversation_id, msg, assignee_id=agent_id),
+                                 StatusChanged(conversation_id), AgentChanged(agent_id)]
 
-    done = await svc.run(tx)
-    await _resume(svc, done["session_id"])
-    await publish.messages(svc, conversation_id, [done["msg"]], assignee_id=agent_id)
-    await publish.status(svc, conversation_id)
-    await publish.agent_state(svc, agent_id)
+    session_id, events = await svc.run(tx)
+    await _resume(svc, session_id)
+    await publish.publish(svc, events)
 
 
 async def resolve(svc: Service, agent_id: int, conversation_id: int, disposition: str) -> None:
     """Close the conversation and ask the customer how we did."""
 
-    def tx(s: Session) -> Dict[str, Any]:
-        conv = _conversation(s, conversation_id)
+    def tx(s: Session) -> Tuple[str, List[Event]]:
+        conv = lookups.conversation(s, conversation_id)
         if conv.status == ConversationStatus.ASSIGNED and conv.assignee_id != agent_id:
             raise errors.Forbidden()
         if conv.status not in (ConversationStatus.ASSIGNED, ConversationStatus.QUEUED):
@@ -143,20 +149,18 @@ async def resolve(svc: Service, agent_id: int, conversation_id: int, disposition
                                disposition=disposition)
         msg = conv_store.append_message(s, conversation_id, Sender.SYSTEM, wording.resolved(),
                                         payload={"buttons": wording.CSAT_BUTTONS})
-        return {"msg": msg, "session_id": conv.session_id}
+        return conv.session_id, [MessageAdded(conversation_id, msg, assignee_id=agent_id),
+                                 StatusChanged(conversation_id), QueueChanged(), AgentChanged(agent_id)]
 
-    done = await svc.run(tx)
-    await _resume(svc, done["session_id"])
-    await publish.messages(svc, conversation_id, [done["msg"]], assignee_id=agent_id)
-    await publish.status(svc, conversation_id)
-    await publish.queue(svc)
-    await publish.agent_state(svc, agent_id)
+    session_id, events = await svc.run(tx)
+    await _resume(svc, session_id)
+    await publish.publish(svc, events)
 
 
 async def transfer(svc: Service, agent_id: int, conversation_id: int, to_agent_id: Optional[int]) -> None:
     """Pass the conversation to another agent, or back to the queue when ``to_agent_id`` is None."""
 
-    def tx(s: Session) -> Dict[str, Any]:
+    def tx(s: Session) -> List[Event]:
         _owned(s, conversation_id, agent_id)
         name = _agent_name(s, agent_id)
         if to_agent_id is None:
@@ -176,20 +180,15 @@ async def transfer(svc: Service, agent_id: int, conversation_id: int, to_agent_i
         item = next((i for i in queue_items(s, svc.policy) if i["conversation_id"] == conversation_id), None)
         target_id = to_agent_id if to_agent_id is not None else least_busy(
             [a for a in agent_loads(s) if a.agent_id != agent_id])
-        return {"msg": msg, "item": item, "target": target_id}
+        events: List[Event] = [MessageAdded(conversation_id, msg, assignee_id=to_agent_id, also_to_agent=agent_id),
+                               StatusChanged(conversation_id), QueueChanged(), AgentChanged(agent_id)]
+        if target_id is not None:
+            events.append(AgentChanged(target_id))
+            if item is not None:
+                events.append(Offered(target_id, conversation_id, item, transferred_from=agent_id))
+        return events
 
-    done = await svc.run(tx)
-    await publish.messages(svc, conversation_id, [done["msg"]], assignee_id=to_agent_id)
-    await svc.notifier.to_agent(agent_id, ev.MESSAGE, {"conversation_id": conversation_id,
-                                                       "message": ev.message_dict(done["msg"], for_agent=True)})
-    await publish.status(svc, conversation_id)
-    await publish.queue(svc)
-    await publish.agent_state(svc, agent_id)
-    if done["target"] is not None:
-        await publish.agent_state(svc, done["target"])
-        await svc.notifier.to_agent(done["target"], ev.HANDOFF_OFFERED,
-                                    {"conversation_id": conversation_id, "item": done["item"],
-                                     "transferred_from": agent_id})
+    await publish.publish(svc, await svc.run(tx))
 
 
 async def leave_queue(svc: Service, conversation_id: int, *, email: Optional[str] = None) -> Dict[str, Any]:
@@ -197,8 +196,8 @@ async def leave_queue(svc: Service, conversation_id: int, *, email: Optional[str
     if email is not None and not EMAIL.match(email.strip()):
         raise errors.InvalidPayload("That doesn't look like an e-mail address.")
 
-    def tx(s: Session) -> Dict[str, Any]:
-        conv = _conversation(s, conversation_id)
+    def tx(s: Session) -> Tuple[str, Optional[int], List[Event]]:
+        conv = lookups.conversation(s, conversation_id)
         if conv.status != ConversationStatus.QUEUED:
             raise errors.InvalidState("You're not waiting for a person right now.")
         ticket_id = None
@@ -211,15 +210,14 @@ async def leave_queue(svc: Service, conversation_id: int, *, email: Optional[str
                                outcome="follow_up" if email else "continued_with_bot")
         text = wording.follow_up_recorded(email.strip()) if email else wording.continue_with_bot()
         msg = conv_store.append_message(s, conversation_id, Sender.SYSTEM, text)
-        return {"msg": msg, "session_id": conv.session_id, "ticket_id": ticket_id}
+        return conv.session_id, ticket_id, [MessageAdded(conversation_id, msg), StatusChanged(conversation_id),
+                                            QueueChanged()]
 
-    done = await svc.run(tx)
+    session_id, ticket_id, events = await svc.run(tx)
     svc.awaiting_email.discard(conversation_id)
-    await _resume(svc, done["session_id"])
-    await publish.messages(svc, conversation_id, [done["msg"]])
-    await publish.status(svc, conversation_id)
-    await publish.queue(svc)
-    return {"ticket_id": done["ticket_id"]} if email else {}
+    await _resume(svc, session_id)
+    await publish.publish(svc, events)
+    return {"ticket_id": ticket_id} if email else {}
 
 
 async def ask_for_email(svc: Service, conversation_id: int, known_email: Optional[str]) -> Dict[str, Any]:
@@ -228,7 +226,7 @@ async def ask_for_email(svc: Service, conversation_id: int, known_email: Optiona
         return await leave_queue(svc, conversation_id, email=known_email)
     msg = await svc.run(conv_store.append_message, conversation_id, Sender.SYSTEM, wording.follow_up_asked())
     svc.awaiting_email.add(conversation_id)
-    await publish.messages(svc, conversation_id, [msg])
+    await publish.publish(svc, [MessageAdded(conversation_id, msg)])
     return {}
 
 
@@ -237,15 +235,14 @@ async def rate(svc: Service, conversation_id: int, score: Any) -> None:
     if isinstance(score, bool) or not isinstance(score, (int, float)) or int(score) != score or not 1 <= score <= 5:
         raise errors.InvalidPayload("The score must be a whole number from 1 to 5.")
 
-    def tx(s: Session) -> Any:
-        conv = _conversation(s, conversation_id)
+    def tx(s: Session) -> Message:
+        conv = lookups.conversation(s, conversation_id)
         if conv.resolved_at is None:
             raise errors.InvalidState("There's nothing to rate yet.")
         conv_store.set_csat(s, conversation_id, int(score))
         return conv_store.append_message(s, conversation_id, Sender.SYSTEM, wording.csat_thanks(int(score)))
 
-    msg = await svc.run(tx)
-    await publish.messages(svc, conversation_id, [msg])
+    await publish.publish(svc, [MessageAdded(conversation_id, await svc.run(tx))])
 
 
 async def _resume(svc: Service, session_id: str) -> None:

@@ -1,36 +1,77 @@
-"""Tell clients about committed changes (the only place the service emits)."""
+"""Tell clients about committed changes: the one place domain events become emits."""
 
 from __future__ import annotations
 
 import logging
-from typing import Any, Dict, Iterable, Optional
+from typing import Any, Dict, List, Sequence, Tuple
+
+from sqlalchemy.orm import Session
 
 from handoff import events as ev
+from handoff.service import lookups
+from handoff.service.changes import (
+    AgentChanged,
+    Event,
+    MessageAdded,
+    Offered,
+    QueueChanged,
+    StatusChanged,
+)
 from handoff.service.context import Service
-from handoff.service.queue import queue_items, status_payload
+from handoff.service.queue import queue_snapshot, status_payload
 from store import agents as agent_store
 from store import conversations as conv_store
-from store.models.support import Message, Sender
+from store.models.support import Sender
 
 log = logging.getLogger(__name__)
 
 
-async def messages(svc: Service, conversation_id: int, msgs: Iterable[Message], *,
-                   agent_name: Optional[str] = None, assignee_id: Optional[int] = None,
-                   to_customer: bool = True) -> None:
-    """Emit stored messages: ``bot_uttered`` to the customer, ``message`` to agents."""
-    for msg in msgs:
-        if to_customer and not msg.private and msg.sender != Sender.CUSTOMER:
-            await svc.notifier.to_conversation(conversation_id, ev.BOT_UTTERED, ev.bot_uttered(msg, agent_name))
-        data = {"conversation_id": conversation_id, "message": ev.message_dict(msg, agent_name, for_agent=True)}
-        await svc.notifier.to_conversation_agents(conversation_id, assignee_id, ev.MESSAGE, data)
+async def publish(svc: Service, events: Sequence[Event]) -> None:
+    """Emit what ``events`` describe, in order; the queue is read once however often it changed.
+
+    Repeated status, queue and agent events collapse into their first place in the list.
+    """
+    seen: set = set()
+    for event in events:
+        key = None if isinstance(event, (MessageAdded, Offered)) else event
+        if key is not None:
+            if key in seen:
+                continue
+            seen.add(key)
+        await _emit(svc, event)
 
 
-async def status(svc: Service, conversation_id: int) -> Dict[str, Any]:
-    """Emit the conversation's ``handoff_status`` and ``conversation_updated``."""
+async def _emit(svc: Service, event: Event) -> None:
+    if isinstance(event, MessageAdded):
+        await _message(svc, event)
+    elif isinstance(event, StatusChanged):
+        await _status(svc, event.conversation_id)
+    elif isinstance(event, QueueChanged):
+        await _queue(svc)
+    elif isinstance(event, AgentChanged):
+        await _agent_state(svc, event.agent_id)
+    elif isinstance(event, Offered):
+        data: Dict[str, Any] = {"conversation_id": event.conversation_id, "item": event.item}
+        if event.transferred_from is not None:
+            data["transferred_from"] = event.transferred_from
+        await svc.notifier.to_agent(event.agent_id, ev.HANDOFF_OFFERED, data)
 
-    def read(s):  # type: ignore[no-untyped-def]
-        conv = conv_store.get_conversation(s, conversation_id)
+
+async def _message(svc: Service, event: MessageAdded) -> None:
+    msg, cid = event.message, event.conversation_id
+    if not msg.private and msg.sender != Sender.CUSTOMER:
+        await svc.notifier.to_conversation(cid, ev.BOT_UTTERED, ev.bot_uttered(msg, event.agent_name))
+    data = {"conversation_id": cid, "message": ev.message_dict(msg, event.agent_name, for_agent=True)}
+    await svc.notifier.to_conversation_agents(cid, event.assignee_id, ev.MESSAGE, data)
+    if event.also_to_agent is not None:
+        await svc.notifier.to_agent(event.also_to_agent, ev.MESSAGE, data)
+
+
+async def _status(svc: Service, conversation_id: int) -> None:
+    """The conversation's ``handoff_status`` and ``conversation_updated``."""
+
+    def read(s: Session) -> Tuple[Dict[str, Any], str, Any]:
+        conv = lookups.conversation(s, conversation_id)
         payload = status_payload(s, svc.policy, conv)
         assignee = agent_store.get_agent(s, conv.assignee_id) if conv.assignee_id else None
         return payload, conv.status.value, (agent_store.agent_dict(assignee) if assignee else None)
@@ -39,29 +80,27 @@ async def status(svc: Service, conversation_id: int) -> Dict[str, Any]:
     await svc.notifier.to_conversation(conversation_id, ev.HANDOFF_STATUS, payload)
     await svc.notifier.to_all_agents(ev.CONVERSATION_UPDATED, {"conversation_id": conversation_id,
                                                                 "status": state, "assignee": assignee})
-    return payload
 
 
-async def queue(svc: Service) -> None:
-    """Send every agent the fresh queue, and every waiting customer their new position."""
-    items = await svc.run(queue_items, svc.policy)
+async def _queue(svc: Service) -> None:
+    """Every agent gets the fresh queue, every waiting customer their position (one read)."""
+    items, statuses = await svc.run(queue_snapshot, svc.policy)
     await svc.notifier.to_all_agents(ev.QUEUE, {"items": items})
-    for item in items:
-        def read(s, cid=item["conversation_id"]):  # type: ignore[no-untyped-def]
-            return status_payload(s, svc.policy, conv_store.get_conversation(s, cid))
-
-        payload = await svc.run(read)
-        await svc.notifier.to_conversation(item["conversation_id"], ev.HANDOFF_STATUS, payload)
+    for cid, payload in statuses:
+        await svc.notifier.to_conversation(cid, ev.HANDOFF_STATUS, payload)
 
 
-async def agent_state(svc: Service, agent_id: int) -> None:
-    """Send an agent their own state (status, open conversations)."""
-
-    def read(s):  # type: ignore[no-untyped-def]
-        agent = agent_store.get_agent(s, agent_id)
+async def _agent_state(svc: Service, agent_id: int) -> None:
+    def read(s: Session) -> Dict[str, Any]:
+        agent = lookups.agent(s, agent_id)
         return agent_store.agent_dict(agent, conv_store.active_counts(s).get(agent_id, 0))
 
     await svc.notifier.to_agent(agent_id, ev.AGENT_STATE, {"agent": await svc.run(read)})
+
+
+def messages_added(conversation_id: int, msgs: Sequence[Any], **fields: Any) -> List[Event]:
+    """One ``MessageAdded`` per stored message."""
+    return [MessageAdded(conversation_id, m, **fields) for m in msgs]
 
 
 async def safely(coro: Any, what: str) -> None:

@@ -7,7 +7,7 @@ call store functions.
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any, Dict, List, Optional
+from typing import Any, Dict, List, Optional, Tuple
 
 from sqlalchemy.orm import Session
 
@@ -53,6 +53,14 @@ def queue_items(session: Session, policy: HandoffPolicy, now: Optional[dt.dateti
     return sort_queue(items)
 
 
+def _queued(policy: HandoffPolicy, position: int, reason: Optional[str], loads: List[AgentLoad]) -> Dict[str, Any]:
+    online = sum(1 for a in loads if a.online)
+    room = sum(1 for a in loads if a.has_room)
+    return {"status": ConversationStatus.QUEUED.value, "reason": reason, "position": position,
+            "estimated_wait_s": estimated_wait_s(policy.queue, position, room, online),
+            "agents_online": online, "options": [] if online else ["follow_up", "continue_with_bot"]}
+
+
 def status_payload(session: Session, policy: HandoffPolicy, conv: Conversation) -> Dict[str, Any]:
     """The customer's ``handoff_status`` for the conversation's current state."""
     status = conv.status
@@ -61,16 +69,26 @@ def status_payload(session: Session, policy: HandoffPolicy, conv: Conversation) 
         agent = agent_store.get_agent(session, conv.assignee_id)
         out["agent_name"] = agent.display_name if agent else None
     elif status == ConversationStatus.QUEUED:
-        loads = agent_loads(session)
-        online = sum(1 for a in loads if a.online)
-        room = sum(1 for a in loads if a.has_room)
         ids = [i["conversation_id"] for i in queue_items(session, policy)]
         position = ids.index(conv.id) + 1 if conv.id in ids else 1
         handoff = conv_store.latest_handoff(session, conv.id)
-        out.update({"reason": "; ".join(handoff.reasons or []) if handoff else None, "position": position,
-                    "estimated_wait_s": estimated_wait_s(policy.queue, position, room, online),
-                    "agents_online": online,
-                    "options": [] if online else ["follow_up", "continue_with_bot"]})
+        out = _queued(policy, position, "; ".join(handoff.reasons or []) if handoff else None, agent_loads(session))
     elif status == ConversationStatus.RESOLVED:
         out["csat_requested"] = conv.csat is None
     return out
+
+
+def queue_snapshot(session: Session, policy: HandoffPolicy
+                   ) -> Tuple[List[Dict[str, Any]], List[Tuple[int, Dict[str, Any]]]]:
+    """The queue items and every queued customer's ``handoff_status``, from one read of the queue.
+
+    ``status_payload`` per item would rebuild the whole queue for each one (reads growing with
+    the square of the queue); here the positions come from the one sorted list.
+    """
+    items = queue_items(session, policy)
+    loads = agent_loads(session)
+    statuses = [(item["conversation_id"],
+                 _queued(policy, position, "; ".join(item["reasons"]) if item["source"] is not None else None,
+                         loads))
+                for position, item in enumerate(items, start=1)]
+    return items, statuses

@@ -16,7 +16,6 @@ from handoff.service.context import CustomerConn, Service
 from handoff.service.queue import status_payload
 from store import conversations as conv_store
 
-
 CLIENT_SESSION_ID = re.compile(r"^[A-Za-z0-9_.:-]{1,64}$")
 
 
@@ -45,9 +44,10 @@ async def open_session(svc: Service, sid: str, session_id: Optional[str], last_s
         if conv is None:
             # Like Rasa's channel, a new, unused, long-enough id the client chose is kept (widgets
             # written for Rasa go on sending it); a taken or expired one never is.
-            unused = session_id and CLIENT_SESSION_ID.match(session_id) and \
-                conv_store.get_by_session_id(s, session_id) is None
-            conv = conv_store.create_conversation(s, session_id if unused else new_session_id(), customer_id)
+            unused = bool(session_id and CLIENT_SESSION_ID.match(session_id)
+                          and conv_store.get_by_session_id(s, session_id) is None)
+            conv = conv_store.create_conversation(s, session_id if unused and session_id else new_session_id(),
+                                                  customer_id)
         transcript = None
         if last_seq is not None and not rejected:
             names = conv_store.agent_names(s)

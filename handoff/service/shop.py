@@ -74,6 +74,7 @@ async def invoice(svc: Service, number: str, token: str) -> Dict[str, Any]:
             is_agent = True
         except errors.Unauthorized:
             raise errors.Unauthorized("Open the invoice from your chat or account page.") from None
-    if found is None or (not is_agent and found["customer_id"] != identity.customer_id):
+    owner = identity.customer_id if identity is not None else None
+    if found is None or (not is_agent and found["customer_id"] != owner):
         raise errors.NotFound("There is no such invoice.")
     return found

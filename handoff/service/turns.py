@@ -8,15 +8,21 @@ import logging
 import re
 from typing import Any, Dict, List, Optional
 
-from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from handoff import errors
 from handoff import events as ev
 from handoff.errors import RasaUnavailable
-from handoff.service import handoffs, publish, wording
+from handoff.service import handoffs, lookups, publish, wording
+from handoff.service.changes import MessageAdded, StatusChanged
 from handoff.service.context import CustomerConn, Service
-from handoff.service.decide import Decision, PastTurn, TurnFacts, decide
+from handoff.service.decide import (
+    HandoffDecision,
+    PastTurn,
+    TurnFacts,
+    decide,
+    high_stakes_topics,
+)
 from handoff.service.queue import status_payload
 from handoff.service.sessions import connection, open_session
 from store import conversations as conv_store
@@ -28,10 +34,10 @@ HISTORY = 10
 CSAT_PAYLOAD = re.compile(r'^/csat\s*(\{.*\})\s*$')
 
 
-def check_text(svc: Service, text: Any) -> str:
-    """The message text, or a clear error (nothing is stored for a refused message)."""
+def check_text(svc: Service, text: Any, field: str = "message") -> str:
+    """The message text (customer's or agent's), or a clear error (nothing is stored for a refused one)."""
     if not isinstance(text, str):
-        raise errors.InvalidPayload("`message` must be a string.")
+        raise errors.InvalidPayload(f"`{field}` must be a string.")
     if not text.strip():
         raise errors.EmptyMessage()
     if len(text) > svc.settings.max_message_chars:
@@ -64,7 +70,7 @@ async def customer_message(svc: Service, sid: str, text: Any, session_id: Option
 
     try:
         done = await svc.run(tx)
-    except IntegrityError:  # the same client_msg_id committed concurrently
+    except errors.DuplicateWrite:  # the same client_msg_id committed concurrently
         done = await svc.run(tx)
         if not done["duplicate"]:
             raise
@@ -92,7 +98,7 @@ async def bot_turn(svc: Service, conn: CustomerConn, msg: Message) -> None:
     if status in (ConversationStatus.QUEUED.value, ConversationStatus.ASSIGNED.value):
         await svc.run(conv_store.update_analysis, msg.id, detection=finding)
         msg.detection = finding
-        await publish.messages(svc, cid, [msg], assignee_id=state["assignee_id"])
+        await publish.publish(svc, [MessageAdded(cid, msg, assignee_id=state["assignee_id"])])
         if status == ConversationStatus.QUEUED.value:
             await _queued_turn(svc, conn, msg, finding, state)
         return
@@ -102,12 +108,12 @@ async def bot_turn(svc: Service, conn: CustomerConn, msg: Message) -> None:
         return
     if status == ConversationStatus.RESOLVED.value:
         await svc.run(conv_store.reopen_for_bot, cid)
-        await publish.status(svc, cid)
-    await publish.messages(svc, cid, [msg])
+        await publish.publish(svc, [StatusChanged(cid)])
+    await publish.publish(svc, [MessageAdded(cid, msg)])
     if conn.session_id in svc.pending_resume:
         await publish.safely(svc.rasa.resume(conn.session_id), "rasa.resume")
         svc.pending_resume.discard(conn.session_id)
-    metadata = {"detector": {k: finding.get(k) for k in ("score", "severity", "reasons")}}
+    metadata: Dict[str, Any] = {"detector": rasa_detector_metadata(svc, finding)}
     if conn.customer_id is not None:
         metadata.update(customer_id=conn.customer_id, identity_token=conn.identity_token)
     try:
@@ -117,7 +123,7 @@ async def bot_turn(svc: Service, conn: CustomerConn, msg: Message) -> None:
             turn = await svc.rasa.send(conn.session_id, msg.text, metadata)
     except RasaUnavailable:
         await svc.run(conv_store.update_analysis, msg.id, detection=finding)
-        await handoffs.start_handoff(svc, cid, Decision("rasa_down", ["The assistant is not answering"],
+        await handoffs.start_handoff(svc, cid, HandoffDecision("rasa_down", ["The assistant is not answering"],
                                                         finding.get("severity") or "none",
                                                         float(finding.get("score") or 0.0)))
         return
@@ -133,10 +139,17 @@ async def bot_turn(svc: Service, conn: CustomerConn, msg: Message) -> None:
                                             history=state["history"]))
     if not replies and decision is None:  # every turn gets an answer
         replies = [await svc.run(conv_store.append_message, cid, Sender.BOT, wording.no_reply())]
-    await publish.messages(svc, cid, replies)
+    await publish.publish(svc, publish.messages_added(cid, replies))
     if decision is not None:
         # When the bot already told the customer a person is coming, the service only adds the facts.
         await handoffs.start_handoff(svc, cid, decision, announced=bool(replies and turn.handoff_requests()))
+
+
+def rasa_detector_metadata(svc: Service, finding: Dict[str, Any]) -> Dict[str, Any]:
+    """``metadata.detector`` for Rasa: the finding, and the topics the handoff policy calls high-stakes."""
+    out = {k: finding.get(k) for k in ("score", "severity", "reasons", "topics")}
+    out["high_stakes"] = high_stakes_topics(svc.policy, finding)
+    return out
 
 
 async def _queued_turn(svc: Service, conn: CustomerConn, msg: Message, finding: Dict[str, Any],
@@ -152,12 +165,12 @@ async def _queued_turn(svc: Service, conn: CustomerConn, msg: Message, finding: 
         await handoffs.start_handoff(svc, cid, decision)  # only raises the severity while queued
 
     def tx(s: Session) -> Message:
-        conv = conv_store.get_conversation(s, cid)
+        conv = lookups.conversation(s, cid)
         st = status_payload(s, svc.policy, conv)
         return conv_store.append_message(s, cid, Sender.SYSTEM, wording.still_queued(
             st.get("position", 1), st.get("estimated_wait_s"), st.get("agents_online", 0)))
 
-    await publish.messages(svc, cid, [await svc.run(tx)])
+    await publish.publish(svc, [MessageAdded(cid, await svc.run(tx))])
 
 
 async def _special_payload(svc: Service, conn: CustomerConn, text: str, state: Dict[str, Any]) -> bool:
@@ -181,7 +194,7 @@ async def _special_payload(svc: Service, conn: CustomerConn, text: str, state: D
 
 
 def _turn_state(s: Session, cid: int, seq: int) -> Dict[str, Any]:
-    conv = conv_store.get_conversation(s, cid)
+    conv = lookups.conversation(s, cid)
     earlier = [m for m in conv_store.recent_customer_messages(s, cid, HISTORY + 1) if m.seq < seq][-HISTORY:]
     customer = conv_store.customer_brief(s, conv.customer_id) or {}
     return {

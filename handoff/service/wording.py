@@ -6,7 +6,7 @@ forced cheer, never "policy prevents".
 
 from __future__ import annotations
 
-from typing import List, Optional
+from typing import Optional
 
 CSAT_BUTTONS = [{"title": f"{n}", "payload": '/csat{"score":%d}' % n} for n in range(1, 6)]
 NO_AGENT_BUTTONS = [

@@ -27,7 +27,8 @@ class AgentNamespace(socketio.AsyncNamespace):
         try:
             await agents.connect(self.service(), sid, token)
         except errors.HandoffError as exc:
-            raise socketio.exceptions.ConnectionRefusedError(errors.error_body(exc)) from exc
+            # message = the error code, data = {code, message}: clients test the code, never the text
+            raise socketio.exceptions.ConnectionRefusedError(exc.code, errors.error_body(exc)) from exc
 
     async def on_disconnect(self, sid: str, reason: Any = None) -> None:
         await agents.disconnect(self.service(), sid)
@@ -43,61 +44,53 @@ class AgentNamespace(socketio.AsyncNamespace):
 
     @guarded
     async def on_claim(self, sid: str, data: Any = None) -> Dict[str, Any]:
-        view = await handoffs.claim(self.service(), self._me(sid), _cid(parse.obj(data)))
+        view = await handoffs.claim(self.service(), self._me(sid), parse.req_id(parse.obj(data)))
         return ev.ok(conversation=view)
 
     @guarded
     async def on_open(self, sid: str, data: Any = None) -> Dict[str, Any]:
-        view = await agents.open_view(self.service(), sid, self._me(sid), parse.obj(data).get("conversation_id"))
+        view = await agents.open_view(self.service(), sid, self._me(sid), parse.req_id(parse.obj(data)))
         return ev.ok(conversation=view)
 
     @guarded
     async def on_send(self, sid: str, data: Any = None) -> Dict[str, Any]:
         data = parse.obj(data)
-        return await agents.send(self.service(), self._me(sid), data.get("conversation_id"), data.get("text"))
+        return await agents.send(self.service(), self._me(sid), parse.req_id(data), data.get("text"))
 
     @guarded
     async def on_typing(self, sid: str, data: Any = None) -> None:
         data = parse.obj(data)
-        await agents.typing(self.service(), self._me(sid), data.get("conversation_id"), data.get("typing"))
+        await agents.typing(self.service(), self._me(sid), parse.req_id(data), data.get("typing"))
 
     @guarded
     async def on_note(self, sid: str, data: Any = None) -> Dict[str, Any]:
         data = parse.obj(data)
-        return await agents.note(self.service(), self._me(sid), data.get("conversation_id"), data.get("text"))
+        return await agents.note(self.service(), self._me(sid), parse.req_id(data), data.get("text"))
 
     @guarded
     async def on_grant(self, sid: str, data: Any = None) -> Dict[str, Any]:
-        return await agents.grant(self.service(), self._me(sid), parse.obj(data))
+        data = parse.obj(data)
+        return await agents.grant(self.service(), self._me(sid), parse.req_id(data), data)
 
     @guarded
     async def on_hand_back(self, sid: str, data: Any = None) -> Dict[str, Any]:
-        await handoffs.hand_back(self.service(), self._me(sid), _cid(parse.obj(data)))
+        await handoffs.hand_back(self.service(), self._me(sid), parse.req_id(parse.obj(data)))
         return ev.ok()
 
     @guarded
     async def on_transfer(self, sid: str, data: Any = None) -> Dict[str, Any]:
         data = parse.obj(data)
-        to = data.get("to_agent_id")
-        if to is not None and (isinstance(to, bool) or not isinstance(to, int)):
-            raise errors.InvalidPayload("`to_agent_id` must be an integer or absent.")
-        await handoffs.transfer(self.service(), self._me(sid), _cid(data), to)
+        await handoffs.transfer(self.service(), self._me(sid), parse.req_id(data), parse.opt_id(data, "to_agent_id"))
         return ev.ok()
 
     @guarded
     async def on_resolve(self, sid: str, data: Any = None) -> Dict[str, Any]:
         data = parse.obj(data)
         disposition = parse.opt_str(data, "disposition") or "resolved"
-        await handoffs.resolve(self.service(), self._me(sid), _cid(data), disposition)
+        await handoffs.resolve(self.service(), self._me(sid), parse.req_id(data), disposition)
         return ev.ok()
 
     @guarded
     async def on_set_status(self, sid: str, data: Any = None) -> Dict[str, Any]:
         return await agents.set_status(self.service(), self._me(sid), parse.obj(data).get("status"))
 
-
-def _cid(data: Dict[str, Any]) -> int:
-    value = data.get("conversation_id")
-    if isinstance(value, bool) or not isinstance(value, int):
-        raise errors.InvalidPayload("`conversation_id` must be an integer.")
-    return value

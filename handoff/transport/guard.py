@@ -1,12 +1,10 @@
-"""The one place domain errors become Socket.IO error acks (and DB errors become no ack)."""
+"""The one place domain errors become Socket.IO error acks (and retryable ones no ack)."""
 
 from __future__ import annotations
 
 import functools
 import logging
 from typing import Any, Awaitable, Callable
-
-from sqlalchemy.exc import SQLAlchemyError
 
 from handoff.errors import HandoffError, error_ack
 
@@ -16,8 +14,9 @@ log = logging.getLogger(__name__)
 def guarded(handler: Callable[..., Awaitable[Any]]) -> Callable[..., Awaitable[Any]]:
     """Wrap an ``AsyncNamespace.on_<event>`` method.
 
-    A :class:`HandoffError` is acked as ``{"ok": false, "error": ...}``. A database or
-    I/O failure is logged and *not* acked, so the client retries the same message.
+    A :class:`HandoffError` is acked as ``{"ok": false, "error": ...}``. A retryable one (the
+    service maps database failures to :class:`handoff.errors.StoreFailed`) or an I/O failure is
+    logged and *not* acked, so the client retries the same message.
     """
 
     @functools.wraps(handler)
@@ -25,9 +24,12 @@ def guarded(handler: Callable[..., Awaitable[Any]]) -> Callable[..., Awaitable[A
         try:
             return await handler(self, sid, *args)
         except HandoffError as exc:
+            if exc.retryable:
+                log.error("socket.no_ack event=%s code=%s", handler.__name__, exc.code)
+                return self.server.not_handled
             log.info("socket.refused event=%s code=%s", handler.__name__, exc.code)
             return error_ack(exc)
-        except (SQLAlchemyError, OSError) as exc:
+        except OSError as exc:
             log.error("socket.no_ack event=%s error=%r", handler.__name__, exc)
             return self.server.not_handled
 

@@ -51,3 +51,18 @@ def custom_data(data: Dict[str, Any]) -> Dict[str, Any]:
 def token(data: Dict[str, Any]) -> Optional[str]:
     """The identity token from ``customData`` (long strings allowed)."""
     return opt_str(custom_data(data), "identity_token", max_len=4096)
+
+
+def req_id(data: Dict[str, Any], key: str = "conversation_id") -> int:
+    """A required integer id (``conversation_id`` by default); the one check of ids from clients."""
+    value = data.get(key)
+    if isinstance(value, bool) or not isinstance(value, int):
+        raise InvalidPayload(f"`{key}` must be an integer.")
+    return value
+
+
+def opt_id(data: Dict[str, Any], key: str) -> Optional[int]:
+    """An optional integer id (absent or null is None)."""
+    if data.get(key) is None:
+        return None
+    return req_id(data, key)

@@ -57,7 +57,10 @@ class Customer:
         for name in CUSTOMER_EVENTS:
             self.sio.on(name, (lambda n: lambda data=None: self.rec.add(n, data))(name))
         self.sio.connect(base_url, transports=[transport], wait_timeout=20)
+        self.base_url = base_url
         self.session_id: Optional[str] = None
+        self.identity_token: Optional[str] = None
+        self._probe: Optional[socketio.Client] = None
 
     def start(self, session_id: Optional[str] = None, last_seq: Optional[int] = None,
               identity_token: Optional[str] = None) -> Dict[str, Any]:
@@ -68,7 +71,20 @@ class Customer:
             data["customData"] = {"identity_token": identity_token}
         ack = self.sio.call("session_request", data, timeout=30)
         self.session_id = ack.get("session_id")
+        self.identity_token = identity_token
         return ack
+
+    def last_seq(self) -> int:
+        """The conversation's committed ``last_seq``, asked on a second socket of the same session."""
+        if self._probe is None:
+            self._probe = socketio.Client(reconnection=False)
+            self._probe.connect(self.base_url, transports=["websocket"], wait_timeout=20)
+        data: Dict[str, Any] = {"session_id": self.session_id}
+        if self.identity_token:
+            data["customData"] = {"identity_token": self.identity_token}
+        ack = self._probe.call("session_request", data, timeout=30)
+        assert ack["session_id"] == self.session_id, ack
+        return int(ack["last_seq"])
 
     def say(self, text: Any, client_msg_id: Optional[str] = None) -> Dict[str, Any]:
         custom = {"client_msg_id": client_msg_id or uuid.uuid4().hex[:12]}
@@ -81,12 +97,47 @@ class Customer:
         ack = self.say(text)
         assert ack["ok"], ack
         self.rec.wait_for("bot_uttered", lambda d: d["metadata"]["seq"] > ack["seq"], timeout, start=mark)
-        time.sleep(0.3)
+        # A turn's replies are committed together before the first is sent: wait for all of them.
+        last = self.last_seq()
+        self.rec.wait_for("bot_uttered", lambda d: d["metadata"]["seq"] >= last, timeout, start=mark)
         return self.rec.of("bot_uttered", mark)
 
     def close(self) -> None:
+        if self._probe is not None and self._probe.connected:
+            self._probe.disconnect()
         if self.sio.connected:
             self.sio.disconnect()
+
+
+def transcript(base_url: str, session_id: str, token: Optional[str] = None) -> Dict[str, Any]:
+    """The whole stored transcript of a session (``last_seq=0``), read on a fresh socket."""
+    reader = Customer(base_url)
+    try:
+        reader.start(session_id=session_id, last_seq=0, identity_token=token)
+        return reader.rec.wait_for("transcript")
+    finally:
+        reader.close()
+
+
+def tracker(rasa_url: str, session_id: str) -> Dict[str, Any]:
+    """Rasa's tracker of a session (the bot's own record of the conversation)."""
+    from tests.stack import TOKEN
+
+    resp = requests.get(f"{rasa_url}/conversations/{session_id}/tracker", params={"token": TOKEN}, timeout=30)
+    resp.raise_for_status()
+    return resp.json()
+
+
+def wait_until(check: Callable[[], Any], timeout: float = 60.0, every: float = 0.2) -> Any:
+    """Poll ``check`` until it returns something truthy (state, not a fixed sleep)."""
+    deadline = time.monotonic() + timeout
+    while True:
+        result = check()
+        if result:
+            return result
+        if time.monotonic() > deadline:
+            raise AssertionError(f"{getattr(check, '__name__', check)} not true within {timeout}s")
+        time.sleep(every)
 
 
 class Agent:

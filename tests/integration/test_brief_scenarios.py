@@ -75,17 +75,27 @@ def chats(scenario_stack: Stack) -> Iterator[Chats]:
         chat.close()
 
 
-def identify(chat: Chat, number: str, email: str) -> list:
-    """An anonymous visitor answers the identify form; returns the final turn's texts."""
+def identify(chat: Chat, number: str, email: str, store: StoreView) -> list:
+    """An anonymous visitor answers the identify form; returns the final turn's texts.
+
+    The number alone proves nothing: the bot must ask for the e-mail and say nothing about
+    the order (its carrier, status or items) until both match.
+    """
+    order = store.order(number)
+    secrets = [s for s in (order.carrier, order.tracking_number, order.shipping_address,
+                           f"${order.total:.2f}" if order.total else None) if s]
+
+    def reveals(texts: list) -> bool:
+        return any(secret in t for t in texts for secret in secrets)
+
     asked = chat.turns[-1]
-    assert not any(f"#{number}" in t and "carrier" in t.lower() for t in asked), \
-        "nothing about the order before the visitor proves who they are"
+    assert not reveals(asked), f"nothing about the order before the visitor proves who they are: {asked}"
     assert any("order number" in t.lower() for t in asked), asked
-    texts = chat.say(f"it's order {number}")
-    if any("e-mail" in t.lower() or "email" in t.lower() for t in texts) and not any(
-            "matches" in t.lower() for t in texts):
-        texts = chat.say(email)
-    return texts
+    after_number = chat.say(f"it's order {number}")
+    assert any("e-mail" in t.lower() or "email" in t.lower() for t in after_number), \
+        f"the number alone is not enough: the bot asks for the e-mail: {after_number}"
+    assert not reveals(after_number), f"nothing about the order after the number alone: {after_number}"
+    return chat.say(email)
 
 
 @pytest.mark.parametrize("variant", VARIANTS)
@@ -95,7 +105,7 @@ def test_late_birthday_gift_is_validated_explained_and_credited(chats, store, va
     first = chat.say("I'm so frustrated! I paid for overnight shipping for my daughter's birthday gift and "
                      "it's three days late. The party is tomorrow.")
     assert validates(first[0]), f"the first line validates the feeling: {first}"
-    texts = identify(chat, "1042", MAYA) if variant == "anonymous" else first
+    texts = identify(chat, "1042", MAYA, store) if variant == "anonymous" else first
     said = " ".join(texts)
     assert "1042" in said
     order = store.order("1042")
@@ -116,7 +126,7 @@ def test_damaged_gift_is_replaced_without_a_return(chats, store, variant) -> Non
     chat = chats.open(LIAM if variant == "signed_in" else None)
     first = chat.say("The ceramic vase I sent as a gift arrived broken. I'm so disappointed.")
     assert validates(first[0]), f"the first line validates the feeling: {first}"
-    texts = identify(chat, "1051", LIAM) if variant == "anonymous" else first
+    texts = identify(chat, "1051", LIAM, store) if variant == "anonymous" else first
     said = " ".join(texts)
     grants = store.resolutions("1051")
     replacements = [r for r in grants if r.kind.value == "replacement"]

@@ -2,11 +2,9 @@
 
 from __future__ import annotations
 
-import time
-
 import pytest
 
-from tests.integration.clients import Agent, Customer, identity_token
+from tests.integration.clients import Agent, Customer, identity_token, tracker
 
 pytestmark = pytest.mark.timeout(300, func_only=True)
 
@@ -47,10 +45,14 @@ def test_full_cycle(stack) -> None:
         assert said["metadata"]["agent_name"] == "Dana" and said["text"].startswith("Hi Maya")
 
         agent_mark, customer_mark = dana.rec.mark(), maya.rec.mark()
-        assert maya.say("thank you, the party is tomorrow")["ok"]
+        users_before = [e for e in tracker(stack.rasa_url, maya.session_id)["events"] if e["event"] == "user"]
+        said_seq = maya.say("thank you, the party is tomorrow")["seq"]
         relayed = dana.rec.wait_for("message", lambda d: d["message"]["sender"] == "customer", start=agent_mark)
         assert relayed["message"]["text"] == "thank you, the party is tomorrow"
-        time.sleep(2)
+        # The relay is the assigned turn's last step: by now a bot reply would be stored.
+        assert maya.last_seq() == said_seq, "nothing was added after the customer's message"
+        users_after = [e for e in tracker(stack.rasa_url, maya.session_id)["events"] if e["event"] == "user"]
+        assert len(users_after) == len(users_before), "Rasa never saw the message"
         assert not [r for r in maya.rec.of("bot_uttered", customer_mark) if r["metadata"]["sender"] == "bot"], \
             "the bot stays silent while a person owns the conversation"
 

@@ -2,11 +2,9 @@
 
 from __future__ import annotations
 
-import time
-
 import pytest
 
-from tests.integration.clients import Customer, identity_token
+from tests.integration.clients import Customer, identity_token, tracker, transcript, wait_until
 
 pytestmark = pytest.mark.timeout(180, func_only=True)
 
@@ -41,13 +39,21 @@ def test_retry_with_same_client_msg_id_is_stored_and_answered_once(stack) -> Non
         two = c.say("hi", client_msg_id="retry-1")
         assert one["ok"] and two["ok"] and one["seq"] == two["seq"] and two.get("duplicate") is True
         c.rec.wait_for("bot_uttered", lambda d: d["metadata"]["sender"] == "bot")
-        time.sleep(2)
-        later = Customer(stack.base_url)
-        later.start(session_id=c.session_id, last_seq=0)
-        msgs = later.rec.wait_for("transcript")["messages"]
-        later.close()
+
+        def turn_done():  # Rasa's own record: the one user message, answered, listening again
+            t = tracker(stack.rasa_url, c.session_id)
+            users = [e for e in t["events"] if e["event"] == "user"]
+            return t if users and t["latest_action_name"] == "action_listen" else None
+
+        rasa = wait_until(turn_done)
+        msgs = transcript(stack.base_url, c.session_id)["messages"]
         assert [m["client_msg_id"] for m in msgs].count("retry-1") == 1
         assert [m["sender"] for m in msgs].count("customer") == 1
+        assert len([e for e in rasa["events"] if e["event"] == "user"]) == 1, "Rasa ran one turn"
+        bot_said = [e for e in rasa["events"] if e["event"] == "bot"]
+        stored = [m for m in msgs if m["sender"] == "bot"]
+        assert bot_said and len(stored) == len(bot_said), "the bot answered once: its replies, stored once"
+        assert c.last_seq() == msgs[-1]["seq"] == 1 + len(stored)
     finally:
         c.close()
 
@@ -68,8 +74,7 @@ def test_a_customer_cannot_join_another_conversation(stack) -> None:
         liam.start(session_id=maya.session_id, identity_token=other)
         liam.rec.wait_for("session_rejected")
         mark = intruder.rec.mark()
-        maya.ask("are you still there?")
-        time.sleep(1)
+        maya.ask("are you still there?")  # returns once every reply of the turn reached Maya
         assert not intruder.rec.of("bot_uttered", mark), "the intruder never joined Maya's room"
         bad = intruder.sio.call(
             "user_uttered", {"message": "hi", "session_id": maya.session_id}, timeout=30)

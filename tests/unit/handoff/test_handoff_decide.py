@@ -6,15 +6,22 @@ from pathlib import Path
 
 import pytest
 
-from handoff.policy import load_policy
-from handoff.service.decide import PastTurn, TurnFacts, decide
+from handoff.policy import load_handoff_policy
+from handoff.service.decide import PastTurn, TurnFacts, decide, high_stakes_topics
 
 ROOT = Path(__file__).resolve().parents[3]
 
 
 @pytest.fixture(scope="module")
 def policy():
-    return load_policy(ROOT / "policy" / "handoff.yml")
+    return load_handoff_policy(ROOT / "policy" / "handoff.yml")
+
+
+@pytest.fixture(scope="module")
+def detector():
+    from handoff.detect import Detector
+
+    return Detector.load()
 
 
 CALM = {"score": 0.05, "severity": "none", "reasons": [], "topics": []}
@@ -50,8 +57,10 @@ def test_severe_finding_means_now(policy) -> None:
     ("the charger caught fire", "safety"),
     ("there's an unauthorized charge on my card", "fraud"),
 ])
-def test_high_stakes_patterns_hand_off_as_severe(policy, text, topic) -> None:
-    d = decide(policy, TurnFacts(text, CALM, "billing_issue", 0.9))
+def test_high_stakes_patterns_hand_off_as_severe(policy, detector, text, topic) -> None:
+    # Topics are the detector's to find: the finding is the real detector's.
+    finding = detector.score_message(text).to_dict()
+    d = decide(policy, TurnFacts(text, finding, "billing_issue", 0.9))
     assert d is not None and d.source == "high_stakes" and d.severity == "severe"
     assert topic.replace("_", " ") in d.reasons[0]
 
@@ -59,6 +68,27 @@ def test_high_stakes_patterns_hand_off_as_severe(policy, text, topic) -> None:
 def test_detector_topics_count_as_high_stakes(policy) -> None:
     finding = {"score": 0.7, "severity": "severe", "reasons": ["mentions fraud"], "topics": ["fraud"]}
     assert decide(policy, TurnFacts("hmm", finding)).source == "high_stakes"
+
+
+def test_only_the_policys_topics_are_high_stakes(policy) -> None:
+    finding = {"score": 0.85, "severity": "severe", "reasons": ["vulnerable customer"],
+               "topics": ["vulnerable", "legal"]}
+    assert high_stakes_topics(policy, finding) == ["legal"]
+    vulnerable = {**finding, "topics": ["vulnerable"]}
+    d = decide(policy, TurnFacts("my mother passed away", vulnerable))
+    assert d.source == "detector" and high_stakes_topics(policy, vulnerable) == []
+
+
+def test_repeats_are_the_detectors_rule(policy) -> None:
+    """decide counts repeats with the detector's similarity (one rule, policy/detector.yml)."""
+    from handoff.detect import conversation
+    from handoff.detect.policy import load_policy as load_detector_policy
+
+    assert policy.conversation == load_detector_policy().conversation
+    text = "my package never arrived where is it"
+    assert conversation.repeat_count(text, [text, "my package never arrived, where is it?"],
+                                     policy.conversation) == 2
+    assert conversation.repeat_count("yes", ["yes", "yes"], policy.conversation) == 0
 
 
 def test_bot_request_is_honoured(policy) -> None:

@@ -3,107 +3,16 @@
 from __future__ import annotations
 
 import asyncio
-from typing import Any, Dict, List, Optional
+from typing import Any, Dict, Optional
 
 import pytest
-import pytest_asyncio
 
 from handoff import errors
-from handoff.policy import load_phrase_bank, load_policy
-from handoff.rasa_client import BotTurn
 from handoff.service import agents, handoffs, sessions, turns
 from handoff.service.context import Service
-from handoff.service.ratelimit import RateLimiter
 from handoff.transport.guard import guarded
 
 pytestmark = pytest.mark.asyncio
-
-
-class FakeRasa:
-    def __init__(self) -> None:
-        self.down = False
-        self.calls: List[tuple] = []
-        self.replies: Dict[str, BotTurn] = {}
-
-    async def send(self, sender: str, text: str, metadata: Dict[str, Any]) -> BotTurn:
-        self.calls.append(("send", sender, text, metadata))
-        if self.down:
-            raise errors.RasaUnavailable()
-        intent = "request_human" if "person" in text else "greet"
-        return self.replies.get(text, BotTurn(messages=[{"text": f"echo: {text}"}],
-                                              parse={"intent": {"name": intent, "confidence": 0.95}}))
-
-    async def pause(self, sender: str) -> None:
-        self.calls.append(("pause", sender))
-
-    async def resume(self, sender: str) -> None:
-        self.calls.append(("resume", sender))
-
-    async def healthy(self) -> bool:
-        return not self.down
-
-
-class FakeFinding:
-    def __init__(self, text: str) -> None:
-        self.severe = "chargeback" in text
-
-    def to_dict(self) -> Dict[str, Any]:
-        return {"score": 0.9 if self.severe else 0.1, "severity": "severe" if self.severe else "none",
-                "reasons": ["mentions a chargeback"] if self.severe else [], "topics": []}
-
-
-class FakeDetector:
-    def score_turn(self, text: str, history: Any, **_: Any) -> FakeFinding:
-        return FakeFinding(text)
-
-
-class FakeNotifier:
-    def __init__(self) -> None:
-        self.sent: List[tuple] = []
-
-    async def to_sid(self, sid, event, data, *, agent=False):
-        self.sent.append(("sid", sid, event, data))
-
-    async def to_conversation(self, cid, event, data, skip_sid=None):
-        self.sent.append(("conv", cid, event, data))
-
-    async def to_agent(self, agent_id, event, data):
-        self.sent.append(("agent", agent_id, event, data))
-
-    async def to_conversation_agents(self, cid, assignee_id, event, data):
-        self.sent.append(("conv_agents", cid, event, data))
-
-    async def to_all_agents(self, event, data):
-        self.sent.append(("agents", None, event, data))
-
-    async def join_conversation(self, sid, cid):
-        self.sent.append(("join", sid, cid, None))
-
-    async def leave_conversation(self, sid, cid):
-        pass
-
-    async def join_agent_rooms(self, sid, agent_id):
-        pass
-
-    async def watch(self, sid, cid):
-        pass
-
-    def events(self, kind: str, event: str) -> List[Any]:
-        return [d for k, _, e, d in self.sent if k == kind and e == event]
-
-
-@pytest_asyncio.fixture
-async def svc(db_settings):
-    from store.db import async_session_factory, make_async_engine
-
-    engine = make_async_engine(db_settings)
-    service = Service(settings=db_settings, policy=load_policy(db_settings.policy_path("handoff.yml")),
-                      phrase_bank=load_phrase_bank(db_settings.policy_path("phrase_bank.yml")),
-                      db=async_session_factory(engine), rasa=FakeRasa(), detector=FakeDetector(),
-                      notifier=FakeNotifier(), limiter=RateLimiter(5, 60))
-    yield service
-    await service.drain()
-    await engine.dispose()
 
 
 async def _say(svc: Service, sid: str, text: str, cmid: Optional[str] = None) -> Dict[str, Any]:
@@ -217,8 +126,20 @@ async def test_sessions_are_bound_to_their_identity(svc) -> None:
     assert [m["seq"] for m in replay["messages"]] == [1, 2]
 
 
-async def test_database_error_sends_no_ack() -> None:
-    from sqlalchemy.exc import OperationalError
+async def test_database_error_sends_no_ack(svc) -> None:
+    from sqlalchemy.exc import IntegrityError, OperationalError
+
+    def down(s):
+        raise OperationalError("stmt", {}, Exception("db down"))
+
+    def duplicate(s):
+        raise IntegrityError("stmt", {}, Exception("unique"))
+
+    # The service maps SQLAlchemy's errors to its own; the transport never sees SQLAlchemy.
+    with pytest.raises(errors.StoreFailed):
+        await svc.run(down)
+    with pytest.raises(errors.DuplicateWrite):
+        await svc.run(duplicate)
 
     class Server:
         not_handled = object()
@@ -228,7 +149,7 @@ async def test_database_error_sends_no_ack() -> None:
 
         @guarded
         async def on_x(self, sid):
-            raise OperationalError("stmt", {}, Exception("db down"))
+            await svc.run(down)
 
         @guarded
         async def on_y(self, sid):
