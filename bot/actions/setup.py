@@ -3,13 +3,12 @@
 from __future__ import annotations
 
 import re
-from typing import Any, Dict, List, Optional, Text
-
-from rasa_sdk import Tracker
-from rasa_sdk.executor import CollectingDispatcher
+from typing import Optional, Text
 
 from bot.actions import runtime
-from bot.actions.common import BotAction
+from bot.actions.common import JSON, BotAction, Events
+from bot.actions.reply import Reply
+from bot.actions.turn import Turn
 from store import queries
 
 SPECIFIC = [
@@ -43,9 +42,9 @@ class ActionSetupHelp(BotAction):
     def name(self) -> Text:
         return "action_setup_help"
 
-    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
-                  domain: Dict[Text, Any]) -> List[Dict[Text, Any]]:
-        turn, reply = self.turn(tracker), self.reply(dispatcher, tracker)
+    validate = None  # only the general path validates: the specific one names the struggle itself
+
+    async def handle(self, reply: Reply, turn: Turn, order: Optional[JSON]) -> Events:
         topic = None
         if turn.customer_id is not None:
             customer = await runtime.in_store(queries.get_customer, turn.customer_id)
