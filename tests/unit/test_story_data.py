@@ -71,6 +71,12 @@ def test_the_loaders_see_the_data() -> None:
     assert wording("[maya@example.com](email) is mine") == "<email> is mine"
 
 
+def test_make_runs_the_stories_end_to_end_and_strictly() -> None:
+    makefile = (ROOT / "Makefile").read_text(encoding="utf-8")
+    recipe = makefile.split("\ntest-stories:", 1)[1].split("\n\n", 1)[0]
+    assert "test core --e2e" in recipe and "--fail-on-prediction-errors" in recipe and "tests/stories" in recipe
+
+
 def test_no_test_story_repeats_a_training_story_or_rule() -> None:
     training = {path_of(steps): name for name, steps in TRAINING}
     repeats = [(name, training[path_of(steps)]) for name, steps in TEST_STORIES if path_of(steps) in training]
