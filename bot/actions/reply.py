@@ -15,12 +15,13 @@ from rasa_sdk.executor import CollectingDispatcher
 from bot.actions import runtime, voice
 from bot.actions.turn import Turn
 from common.phrase_bank import situation_for
+from common.severity import severity_rank
 
 
 def handoff_payload(reason: str, severity: str = "elevated") -> Dict[str, Any]:
     """The custom payload that asks the handoff service for a person."""
     return {"handoff": {"reason": reason, "source": "bot",
-                        "severity": severity if severity in ("elevated", "severe") else "elevated"}}
+                        "severity": severity if severity_rank(severity) > 0 else "elevated"}}
 
 
 class Reply:

@@ -14,7 +14,7 @@ from typing import Any, Dict, Optional, Tuple
 from rasa_sdk import Tracker
 
 from common.identity import CustomerIdentity, verify_identity
-from common.severity import SEVERITIES
+from common.severity import SEVERITIES, severity_rank
 
 
 @dataclass(frozen=True)
@@ -43,7 +43,7 @@ class Turn:
 
     @property
     def upset(self) -> bool:
-        return self.severity in ("elevated", "severe")
+        return severity_rank(self.severity) > 0
 
 
 def metadata(tracker: Tracker) -> Dict[str, Any]:

@@ -11,6 +11,8 @@ from typing import Any, Dict, Iterable, List, Mapping, Optional, Sequence
 
 from rasa_sdk import Tracker
 
+from common.severity import severity_rank
+
 _rng = random.Random()
 
 
@@ -46,7 +48,7 @@ def pick(tracker: Tracker, options: Sequence[str], also_said: Iterable[str] = ()
 
 def is_negative(bank: Mapping[str, Any], intent: Optional[str], severity: str = "none") -> bool:
     """Whether this turn calls for validation first."""
-    return severity in ("elevated", "severe") or intent in (bank.get("negative_intents") or [])
+    return severity_rank(severity) > 0 or intent in (bank.get("negative_intents") or [])
 
 
 def all_validating_phrases(bank: Mapping[str, Any]) -> List[str]:
