@@ -57,10 +57,10 @@ class ActionPasswordReset(BotAction):
     """Signed-in (or verified): shows the link. Anonymous: sends it to the e-mail on file,
     never revealing whether an account exists."""
 
+    validate, situation = "always", "account_access"
+
     def name(self) -> Text:
         return "action_password_reset"
-
-    validate, situation = "always", "account_access"
 
     async def handle(self, reply: Reply, turn: Turn, order: Optional[JSON]) -> Events:
         if turn.customer_id is not None:

@@ -79,10 +79,10 @@ async def refund_duplicates(reply: Reply, turn: Turn) -> Optional[bool]:
 class ActionBillingIssue(BotAction):
     """Surprise charge: validate, find an exact duplicate and refund it, or go through charges."""
 
+    validate, situation, high_stakes_subject, needs = "always", "billing", "billing issue", "customer"
+
     def name(self) -> Text:
         return "action_billing_issue"
-
-    validate, situation, high_stakes_subject, needs = "always", "billing", "billing issue", "customer"
 
     async def handle(self, reply: Reply, turn: Turn, order: Optional[JSON]) -> Events:
         await refund_duplicates(reply, turn)
@@ -92,10 +92,10 @@ class ActionBillingIssue(BotAction):
 class ActionSendInvoice(BotAction):
     """Links to the customer's invoices (the order's, when one is named)."""
 
+    validate, needs = None, "customer"
+
     def name(self) -> Text:
         return "action_send_invoice"
-
-    validate, needs = None, "customer"
 
     async def handle(self, reply: Reply, turn: Turn, order: Optional[JSON]) -> Events:
         number = reply.tracker.get_slot("order_number")

@@ -50,10 +50,10 @@ SHIPPED = [
 class ActionCancelOrder(BotAction):
     """Recaps and asks before cancelling an unshipped order; otherwise offers a return."""
 
+    needs = "order"
+
     def name(self) -> Text:
         return "action_cancel_order"
-
-    needs = "order"
 
     async def handle(self, reply: Reply, turn: Turn, order: Optional[JSON]) -> Events:
         assert order is not None
@@ -74,10 +74,10 @@ class ActionCancelOrder(BotAction):
 class ActionChangeAddress(BotAction):
     """Recaps the old and new address and asks before changing it; after dispatch, a person."""
 
+    needs = "order"
+
     def name(self) -> Text:
         return "action_change_address"
-
-    needs = "order"
 
     async def handle(self, reply: Reply, turn: Turn, order: Optional[JSON]) -> Events:
         assert order is not None

@@ -38,10 +38,10 @@ def item_names(resolution: Dict[str, Any]) -> str:
 class ActionDamagedItem(BotAction):
     """Damaged item: validate, then replace without a return, or hand to a person."""
 
+    validate, situation, high_stakes_subject, needs = "always", "damaged", "damaged item report", "order"
+
     def name(self) -> Text:
         return "action_damaged_item"
-
-    validate, situation, high_stakes_subject, needs = "always", "damaged", "damaged item report", "order"
 
     async def handle(self, reply: Reply, turn: Turn, order: Optional[JSON]) -> Events:
         assert order is not None

@@ -47,10 +47,10 @@ MISSING = [
 class ActionLateDelivery(BotAction):
     """Late order: validate, give the carrier's detail, credit paid shipping within policy."""
 
+    validate, situation, needs = "always", "late_delivery", "order"
+
     def name(self) -> Text:
         return "action_late_delivery"
-
-    validate, situation, needs = "always", "late_delivery", "order"
 
     async def handle(self, reply: Reply, turn: Turn, order: Optional[JSON]) -> Events:
         assert order is not None

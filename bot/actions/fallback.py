@@ -58,10 +58,10 @@ def consecutive_misses(tracker: Tracker) -> int:
 class ActionDefaultFallback(BotAction):
     """Counts misses in a row (``fallback_count``) and offers a person from the second."""
 
+    validate = None
+
     def name(self) -> Text:
         return "action_default_fallback"
-
-    validate = None
 
     async def handle(self, reply: Reply, turn: Turn, order: Optional[JSON]) -> Events:
         tracker = reply.tracker

@@ -64,10 +64,10 @@ def describe(reply: Reply, order: JSON) -> None:
 class ActionOrderStatus(BotAction):
     """Status of the order the customer means (or their most relevant one)."""
 
+    needs = "order"
+
     def name(self) -> Text:
         return "action_order_status"
-
-    needs = "order"
 
     async def handle(self, reply: Reply, turn: Turn, order: Optional[JSON]) -> Events:
         assert order is not None

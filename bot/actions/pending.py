@@ -86,10 +86,10 @@ HANDLERS: Dict[str, Callable[[Reply, Turn, str, Tracker], Awaitable[List[Dict[Te
 class ActionExecutePending(BotAction):
     """Carries out the confirmed ``pending_action`` and clears it."""
 
+    validate = None
+
     def name(self) -> Text:
         return "action_execute_pending"
-
-    validate = None
 
     async def handle(self, reply: Reply, turn: Turn, order: Optional[JSON]) -> Events:
         tracker = reply.tracker
@@ -113,10 +113,10 @@ class ActionExecutePending(BotAction):
 class ActionCancelPending(BotAction):
     """After "no": says nothing changed, offers what else we can do, clears ``pending_action``."""
 
+    validate = None
+
     def name(self) -> Text:
         return "action_cancel_pending"
-
-    validate = None
 
     async def handle(self, reply: Reply, turn: Turn, order: Optional[JSON]) -> Events:
         kind, number = parse_pending(reply.tracker.get_slot("pending_action"))

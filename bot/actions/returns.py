@@ -84,10 +84,10 @@ def say_return_started(reply: Reply, done: JSON) -> None:
 class ActionStartReturn(BotAction):
     """Recaps the return and asks before starting it (``pending_action``)."""
 
+    needs = "order"
+
     def name(self) -> Text:
         return "action_start_return"
-
-    needs = "order"
 
     async def handle(self, reply: Reply, turn: Turn, order: Optional[JSON]) -> Events:
         assert order is not None
@@ -97,10 +97,10 @@ class ActionStartReturn(BotAction):
 class ActionRefundStatus(BotAction):
     """Where the customer's refunds are."""
 
+    needs = "customer"
+
     def name(self) -> Text:
         return "action_refund_status"
-
-    needs = "customer"
 
     async def handle(self, reply: Reply, turn: Turn, order: Optional[JSON]) -> Events:
         refunds = await runtime.in_store(queries.refunds_in_progress, turn.customer_id)

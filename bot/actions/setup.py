@@ -39,10 +39,10 @@ def setup_topic(notes: Optional[str]) -> Optional[str]:
 class ActionSetupHelp(BotAction):
     """Normalises the struggle, then offers a screen-share or a direct link."""
 
+    validate = None  # only the general path validates: the specific one names the struggle itself
+
     def name(self) -> Text:
         return "action_setup_help"
-
-    validate = None  # only the general path validates: the specific one names the struggle itself
 
     async def handle(self, reply: Reply, turn: Turn, order: Optional[JSON]) -> Events:
         topic = None

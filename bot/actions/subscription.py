@@ -23,10 +23,10 @@ NO_PLAN = [
 class ActionSubscriptionIssue(BotAction):
     """Subscription trouble: say the plan's state, then look for duplicate charges."""
 
+    situation, needs = "billing", "customer"
+
     def name(self) -> Text:
         return "action_subscription_issue"
-
-    situation, needs = "billing", "customer"
 
     async def handle(self, reply: Reply, turn: Turn, order: Optional[JSON]) -> Events:
         plans = await runtime.in_store(queries.subscriptions_for, turn.customer_id)

@@ -28,10 +28,10 @@ LABEL = [
 class ActionWrongItem(BotAction):
     """Wrong item: replace with the ordered one now; returning the wrong one is optional."""
 
+    validate, situation, needs = "always", "wrong_item", "order"
+
     def name(self) -> Text:
         return "action_wrong_item"
-
-    validate, situation, needs = "always", "wrong_item", "order"
 
     async def handle(self, reply: Reply, turn: Turn, order: Optional[JSON]) -> Events:
         assert order is not None
