@@ -77,6 +77,11 @@ def test_make_runs_the_stories_end_to_end_and_strictly() -> None:
     assert "test core --e2e" in recipe and "--fail-on-prediction-errors" in recipe and "tests/stories" in recipe
 
 
+def test_every_story_file_is_one_rasa_tests() -> None:
+    """Rasa only runs files named ``test_*`` as test stories; any other is silently skipped."""
+    assert [p.name for p in (ROOT / "tests/stories").rglob("*.yml") if not p.name.startswith("test_")] == []
+
+
 def test_no_test_story_repeats_a_training_story_or_rule() -> None:
     training = {path_of(steps): name for name, steps in TRAINING}
     repeats = [(name, training[path_of(steps)]) for name, steps in TEST_STORIES if path_of(steps) in training]
