@@ -70,8 +70,8 @@ lint: setup ## ruff (pyflakes, import order, bugbear) on all Python code; mypy o
 test-unit: setup ## Unit tests (store, actions, detector, service)
 	$(PY) -m pytest -q tests/unit
 
-test-stories: setup train ## Rasa test stories, failing on any prediction error
-	$(RASA) test core --stories tests/stories --model models/support.tar.gz \
+test-stories: setup train ## Rasa test stories end to end (text through NLU, then policies), failing on any error
+	$(RASA) test core --e2e --stories tests/stories --model models/support.tar.gz \
 	  --fail-on-prediction-errors --no-plot --out results/core --quiet
 
 nlu-report: setup train ## Per-intent F1 on the held-out NLU test file (results/nlu/)

@@ -12,9 +12,9 @@ from rasa_sdk import Tracker
 from rasa_sdk.events import SlotSet
 
 from bot.actions import runtime
-from bot.actions.common import Reply
 from bot.actions.identify import MAX_ATTEMPTS, failures, topic_intent
 from bot.actions.lookups import relevant_order
+from bot.actions.reply import Reply
 from bot.actions.turn import Turn
 
 JSON = Dict[str, Any]

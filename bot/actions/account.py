@@ -2,20 +2,19 @@
 
 from __future__ import annotations
 
-from typing import Any, Dict, List, Optional, Text
+from typing import Optional, Text
 
 from rasa_sdk import Tracker
 from rasa_sdk.events import SlotSet
-from rasa_sdk.executor import CollectingDispatcher
 from sqlalchemy.orm import Session
 
 from bot.actions import runtime
-from bot.actions.common import BotAction
+from bot.actions.common import JSON, BotAction, Events
 from bot.actions.identify import EMAIL_RE
+from bot.actions.reply import Reply
+from bot.actions.turn import Turn
 from store import queries
 from store.operations import create_password_reset
-
-JSON = Dict[str, Any]
 
 LINK = [
     "Let's get you back in: I've made you a fresh reset link, {link} — it works for the next hour. Open "
@@ -58,20 +57,19 @@ class ActionPasswordReset(BotAction):
     """Signed-in (or verified): shows the link. Anonymous: sends it to the e-mail on file,
     never revealing whether an account exists."""
 
+    validate, situation = "always", "account_access"
+
     def name(self) -> Text:
         return "action_password_reset"
 
-    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
-                  domain: Dict[Text, Any]) -> List[Dict[Text, Any]]:
-        turn, reply = self.turn(tracker), self.reply(dispatcher, tracker)
-        reply.validate_first(turn, situation="account_access", always=True)
+    async def handle(self, reply: Reply, turn: Turn, order: Optional[JSON]) -> Events:
         if turn.customer_id is not None:
             reset = await runtime.in_store(create_password_reset, turn.customer_id)
             if reset["unlocked"]:
                 reply.pick(UNLOCKED)
             reply.pick(LINK, link=reset["link"])
             return []
-        email = typed_email(tracker)
+        email = typed_email(reply.tracker)
         if not email:
             reply.pick(ASK_EMAIL)
             return []

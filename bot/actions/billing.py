@@ -2,22 +2,18 @@
 
 from __future__ import annotations
 
-from typing import Any, Dict, List, Optional, Text
+from typing import Optional, Text
 
-from rasa_sdk import Tracker
-from rasa_sdk.executor import CollectingDispatcher
 from sqlalchemy.orm import Session
 
 from bot.actions import runtime
-from bot.actions.access import known_customer
-from bot.actions.common import PERSON_DECIDES, BotAction, Reply, attempt, day, high_stakes, usd
+from bot.actions.common import JSON, BotAction, Events, attempt, day, usd
+from bot.actions.reply import Reply
 from bot.actions.turn import Turn
 from store import queries
 from store.errors import NotAllowed
 from store.resolution_policy import load_resolution_policy
 from store.resolutions import refund_charge
-
-JSON = Dict[str, Any]
 
 REFUNDED = [
     "You're right: your {description} was charged twice on {when}, {amount} each time. We've refunded "
@@ -83,19 +79,12 @@ async def refund_duplicates(reply: Reply, turn: Turn) -> Optional[bool]:
 class ActionBillingIssue(BotAction):
     """Surprise charge: validate, find an exact duplicate and refund it, or go through charges."""
 
+    validate, situation, high_stakes_subject, needs = "always", "billing", "billing issue", "customer"
+
     def name(self) -> Text:
         return "action_billing_issue"
 
-    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
-                  domain: Dict[Text, Any]) -> List[Dict[Text, Any]]:
-        turn, reply = self.turn(tracker), self.reply(dispatcher, tracker)
-        reply.validate_first(turn, situation="billing", always=True)
-        topic = high_stakes(turn)
-        if topic:
-            reply.hand_off(PERSON_DECIDES, reason=f"billing issue mentioning {topic}", severity="severe")
-            return []
-        if known_customer(reply, turn) is None:
-            return []
+    async def handle(self, reply: Reply, turn: Turn, order: Optional[JSON]) -> Events:
         await refund_duplicates(reply, turn)
         return []
 
@@ -103,15 +92,13 @@ class ActionBillingIssue(BotAction):
 class ActionSendInvoice(BotAction):
     """Links to the customer's invoices (the order's, when one is named)."""
 
+    validate, needs = None, "customer"
+
     def name(self) -> Text:
         return "action_send_invoice"
 
-    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
-                  domain: Dict[Text, Any]) -> List[Dict[Text, Any]]:
-        turn, reply = self.turn(tracker), self.reply(dispatcher, tracker)
-        if known_customer(reply, turn) is None:
-            return []
-        number = tracker.get_slot("order_number")
+    async def handle(self, reply: Reply, turn: Turn, order: Optional[JSON]) -> Events:
+        number = reply.tracker.get_slot("order_number")
         invoices = await runtime.in_store(queries.invoices_for, turn.customer_id, number)
         if not invoices and number:
             invoices = await runtime.in_store(queries.invoices_for, turn.customer_id)

@@ -6,15 +6,15 @@ Both set ``pending_action`` (``cancel_order:<n>`` / ``change_address:<n>``);
 
 from __future__ import annotations
 
-from typing import Any, Dict, List, Text
+from typing import Optional, Text
 
-from rasa_sdk import Tracker
 from rasa_sdk.events import SlotSet
-from rasa_sdk.executor import CollectingDispatcher
 
-from bot.actions.access import keep, order_for
-from bot.actions.common import PERSON_DECIDES, YES_NO, BotAction, usd
+from bot.actions.access import keep
+from bot.actions.common import JSON, PERSON_DECIDES, YES_NO, BotAction, Events, usd
+from bot.actions.reply import Reply
 from bot.actions.returns import item_list, offer_return
+from bot.actions.turn import Turn
 from store.operations import ADDRESS_MAX, ADDRESS_MIN
 
 CANCEL_RECAP = [
@@ -50,16 +50,13 @@ SHIPPED = [
 class ActionCancelOrder(BotAction):
     """Recaps and asks before cancelling an unshipped order; otherwise offers a return."""
 
+    needs = "order"
+
     def name(self) -> Text:
         return "action_cancel_order"
 
-    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
-                  domain: Dict[Text, Any]) -> List[Dict[Text, Any]]:
-        turn, reply = self.turn(tracker), self.reply(dispatcher, tracker)
-        reply.validate_first(turn)
-        order = await order_for(reply, turn, tracker)
-        if order is None:
-            return []
+    async def handle(self, reply: Reply, turn: Turn, order: Optional[JSON]) -> Events:
+        assert order is not None
         fields = {"number": order["number"], "items": item_list(order), "total": usd(order["total"]),
                   "carrier": order.get("carrier") or "the carrier"}
         if order["status"] == "cancelled":
@@ -77,23 +74,20 @@ class ActionCancelOrder(BotAction):
 class ActionChangeAddress(BotAction):
     """Recaps the old and new address and asks before changing it; after dispatch, a person."""
 
+    needs = "order"
+
     def name(self) -> Text:
         return "action_change_address"
 
-    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
-                  domain: Dict[Text, Any]) -> List[Dict[Text, Any]]:
-        turn, reply = self.turn(tracker), self.reply(dispatcher, tracker)
-        reply.validate_first(turn)
-        order = await order_for(reply, turn, tracker)
-        if order is None:
-            return []
+    async def handle(self, reply: Reply, turn: Turn, order: Optional[JSON]) -> Events:
+        assert order is not None
         number = order["number"]
         if not order.get("can_change_address"):
             reply.pick(SHIPPED, number=number)
             reply.hand_off(PERSON_DECIDES, reason=f"address change for order #{number}, already "
                                                    f"{order['status'].replace('_', ' ')}: needs the carrier")
             return [keep(order)]
-        new = " ".join(str(tracker.get_slot("new_address") or "").split())
+        new = " ".join(str(reply.tracker.get_slot("new_address") or "").split())
         if not new:
             reply.pick(ADDRESS_ASK, number=number)
             return [keep(order)]

@@ -1,106 +1,32 @@
-"""What every action shares: the base class, the handoff payload, money and buttons.
+"""What every action shares: the base class with the prologue, money, dates and buttons.
 
-An action that needs a person never says "no": it tells the customer warmly what happens
-next and utters ``{"handoff": {...}}`` (see docs/architecture.md); the handoff service acts
-on the payload and never shows it to the customer.
+:class:`BotAction` runs the steps most features open with (read the turn, validate the
+feeling, hand a high-stakes topic to a person, find the customer or the order) and then
+calls the feature's :meth:`BotAction.handle`, so a feature module holds only its business.
 """
 
 from __future__ import annotations
 
 from abc import ABC, abstractmethod
+from datetime import datetime
 from decimal import Decimal
-from typing import Any, Dict, List, Optional
+from typing import Any, Dict, List, Optional, Text
 
 from rasa_sdk import Action, Tracker
 from rasa_sdk.executor import CollectingDispatcher
 
-from bot.actions import runtime, voice
+from bot.actions import runtime
+from bot.actions.access import known_customer, order_for
+from bot.actions.lookups import act
+from bot.actions.reply import Reply
 from bot.actions.turn import Turn, read_turn
+from store.errors import NotAllowed
+from store.resolution_policy import load_resolution_policy
+
+JSON = Dict[str, Any]
+Events = List[Dict[Text, Any]]
 
 YES_NO = [{"title": "Yes, go ahead", "payload": "/affirm"}, {"title": "No, wait", "payload": "/deny"}]
-
-
-def usd(amount: Any) -> str:
-    """``24.99`` -> ``$24.99``."""
-    return f"${Decimal(str(amount or 0)):.2f}"
-
-
-def handoff_payload(reason: str, severity: str = "elevated") -> Dict[str, Any]:
-    """The custom payload that asks the handoff service for a person."""
-    return {"handoff": {"reason": reason, "source": "bot",
-                        "severity": severity if severity in ("elevated", "severe") else "elevated"}}
-
-
-class Reply:
-    """Collects an action's messages, remembering what it said (for :func:`voice.pick`)."""
-
-    def __init__(self, dispatcher: CollectingDispatcher, tracker: Tracker) -> None:
-        self.dispatcher = dispatcher
-        self.tracker = tracker
-        self.texts: List[str] = []
-
-    def say(self, text: str, buttons: Optional[List[Dict[str, str]]] = None) -> str:
-        self.dispatcher.utter_message(text=text, buttons=buttons or [])
-        self.texts.append(text)
-        return text
-
-    def say_new(self, text: str) -> Optional[str]:
-        """Say ``text`` unless it was already said in this conversation (facts, lists)."""
-        if any(text in old for old in voice.said(self.tracker) + self.texts):
-            return None
-        return self.say(text)
-
-    def pick(self, options: List[str], buttons: Optional[List[Dict[str, str]]] = None, **fields: Any) -> str:
-        """Say one of ``options`` not yet said in this conversation."""
-        return self.say(voice.pick(self.tracker, options, also_said=self.texts, **fields), buttons)
-
-    def validate_first(self, turn: Turn, situation: Optional[str] = None, always: bool = False) -> None:
-        """Open with a validating line when the turn is negative and none was said yet."""
-        bank = runtime.current().phrase_bank()
-        if not (always or voice.is_negative(bank, turn.intent, turn.severity)):
-            return
-        if voice.validated_this_turn(self.tracker, bank):
-            return
-        name = "severe" if turn.severity == "severe" else (situation or voice.situation_for(bank, turn.intent))
-        self.say(voice.validating_line(self.tracker, bank, name))
-
-    def hand_off(self, options: List[str], reason: str, severity: str = "elevated", **fields: Any) -> None:
-        """Tell the customer a person is coming, and ask the service for one."""
-        self.pick(options, **fields)
-        self.dispatcher.utter_message(json_message=handoff_payload(reason, severity))
-
-
-class BotAction(Action, ABC):
-    """Base of our actions: the verified turn and a :class:`Reply` in one call."""
-
-    @abstractmethod
-    def name(self) -> str:
-        """The action's name in the domain."""
-
-    def turn(self, tracker: Tracker) -> Turn:
-        return read_turn(tracker, runtime.current().settings.identity_secret)
-
-    def reply(self, dispatcher: CollectingDispatcher, tracker: Tracker) -> Reply:
-        return Reply(dispatcher, tracker)
-
-
-def day(iso: Optional[str]) -> str:
-    """``2024-11-25T10:00:00`` -> ``Mon, Nov 25``."""
-    if not iso:
-        return "soon"
-    from datetime import datetime
-
-    return datetime.fromisoformat(iso).strftime("%a, %b %d").replace(" 0", " ")
-
-
-def high_stakes(turn: Turn) -> Optional[str]:
-    """A topic a person always decides (``always_human`` in resolutions.yml) in the detector's reasons."""
-    from store.resolution_policy import load_resolution_policy
-
-    policy = load_resolution_policy(runtime.current().settings.policy_path("resolutions.yml"))
-    text = " ".join(turn.reasons).lower()
-    return next((topic for topic in policy.always_human if topic in text), None)
-
 
 PERSON_DECIDES = [
     "This one deserves a person's judgement, so I'm bringing in a teammate now — they can do more "
@@ -112,7 +38,83 @@ PERSON_DECIDES = [
 ]
 
 
-async def attempt(reply: Reply, turn: Turn, fn: Any, *args: Any, **kwargs: Any) -> Optional[Dict[str, Any]]:
+def usd(amount: Any) -> str:
+    """``24.99`` -> ``$24.99``."""
+    return f"${Decimal(str(amount or 0)):.2f}"
+
+
+def day(iso: Optional[str]) -> str:
+    """``2024-11-25T10:00:00`` -> ``Mon, Nov 25``."""
+    if not iso:
+        return "soon"
+    return datetime.fromisoformat(iso).strftime("%a, %b %d").replace(" 0", " ")
+
+
+def high_stakes(turn: Turn) -> Optional[str]:
+    """The first topic the detector reported that a person always decides (``always_human``)."""
+    policy = load_resolution_policy(runtime.current().settings.policy_path("resolutions.yml"))
+    return next((topic for topic in turn.high_stakes if topic in policy.always_human), None)
+
+
+class BotAction(Action, ABC):
+    """Base of our actions: :meth:`run` is the shared prologue, :meth:`handle` the feature.
+
+    A feature declares its prologue with class attributes:
+
+    - ``validate``: ``"negative"`` opens with a validating line when the turn calls for one,
+      ``"always"`` always does, ``None`` leaves it to :meth:`handle`;
+    - ``situation``: the phrase-bank situation of that line (``None``: the intent's);
+    - ``high_stakes_subject``: what the customer is reporting (``"billing issue"``); when set, a
+      topic in ``always_human`` goes straight to a person;
+    - ``needs``: ``"customer"`` or ``"order"`` to stop, after asking kindly, unless the
+      customer (and the order they mean) is known; ``None`` for neither.
+    """
+
+    validate: Optional[str] = "negative"
+    situation: Optional[str] = None
+    high_stakes_subject: Optional[str] = None
+    needs: Optional[str] = None
+
+    @abstractmethod
+    def name(self) -> Text:
+        """The action's name in the domain."""
+
+    @abstractmethod
+    async def handle(self, reply: Reply, turn: Turn, order: Optional[JSON]) -> Events:
+        """The feature's business, after the prologue.
+
+        Args:
+            order: the order this turn is about (summary + timeline) when ``needs`` is
+                ``"order"``; None otherwise.
+        """
+
+    def turn(self, tracker: Tracker) -> Turn:
+        return read_turn(tracker, runtime.current().settings.identity_secret)
+
+    def reply(self, dispatcher: CollectingDispatcher, tracker: Tracker) -> Reply:
+        return Reply(dispatcher, tracker)
+
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]) -> Events:
+        turn, reply = self.turn(tracker), self.reply(dispatcher, tracker)
+        if self.validate:
+            reply.validate_first(turn, situation=self.situation, always=self.validate == "always")
+        if self.high_stakes_subject:
+            topic = high_stakes(turn)
+            if topic:
+                reason = f"{self.high_stakes_subject} mentioning {topic}"
+                reply.hand_off(PERSON_DECIDES, reason=reason, severity="severe")
+                return []
+        order = None
+        if self.needs == "order":
+            order = await order_for(reply, turn, tracker)
+            if order is None:
+                return []
+        elif self.needs == "customer" and known_customer(reply, turn) is None:
+            return []
+        return await self.handle(reply, turn, order)
+
+
+async def attempt(reply: Reply, turn: Turn, fn: Any, *args: Any, **kwargs: Any) -> Optional[JSON]:
     """Run a store operation as the bot; on a refusal a person could overturn, hand off.
 
     Returns:
@@ -121,9 +123,6 @@ async def attempt(reply: Reply, turn: Turn, fn: Any, *args: Any, **kwargs: Any) 
     Raises:
         NotAllowed: when no person could change the answer either (the caller explains).
     """
-    from bot.actions.lookups import act
-    from store.errors import NotAllowed
-
     try:
         return await runtime.in_store(act, fn, reply.tracker.sender_id, *args, **kwargs)
     except NotAllowed as exc:

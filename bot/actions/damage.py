@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-from typing import Any, Dict, List, Text
+from typing import Any, Dict, Optional, Text
 
-from rasa_sdk import Tracker
-from rasa_sdk.executor import CollectingDispatcher
-
-from bot.actions.access import keep, order_for
-from bot.actions.common import PERSON_DECIDES, BotAction, attempt, high_stakes
+from bot.actions.access import keep
+from bot.actions.common import JSON, BotAction, Events, attempt
 from bot.actions.orders import describe
+from bot.actions.reply import Reply
+from bot.actions.turn import Turn
 from store.errors import NotAllowed
 from store.resolutions import grant_replacement
 
@@ -39,20 +38,13 @@ def item_names(resolution: Dict[str, Any]) -> str:
 class ActionDamagedItem(BotAction):
     """Damaged item: validate, then replace without a return, or hand to a person."""
 
+    validate, situation, high_stakes_subject, needs = "always", "damaged", "damaged item report", "order"
+
     def name(self) -> Text:
         return "action_damaged_item"
 
-    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
-                  domain: Dict[Text, Any]) -> List[Dict[Text, Any]]:
-        turn, reply = self.turn(tracker), self.reply(dispatcher, tracker)
-        reply.validate_first(turn, situation="damaged", always=True)
-        topic = high_stakes(turn)
-        if topic:
-            reply.hand_off(PERSON_DECIDES, reason=f"damaged item report mentioning {topic}", severity="severe")
-            return []
-        order = await order_for(reply, turn, tracker)
-        if order is None:
-            return []
+    async def handle(self, reply: Reply, turn: Turn, order: Optional[JSON]) -> Events:
+        assert order is not None
         try:
             done = await attempt(reply, turn, grant_replacement, order["number"])
         except NotAllowed:

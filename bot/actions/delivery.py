@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-from typing import Any, Dict, List, Text
+from typing import Optional, Text
 
-from rasa_sdk import Tracker
-from rasa_sdk.executor import CollectingDispatcher
-
-from bot.actions.access import keep, order_for
-from bot.actions.common import PERSON_DECIDES, BotAction, attempt, day, usd
+from bot.actions.access import keep
+from bot.actions.common import JSON, PERSON_DECIDES, BotAction, Events, attempt, day, usd
 from bot.actions.orders import describe
+from bot.actions.reply import Reply
+from bot.actions.turn import Turn
 from store.errors import NotAllowed
 from store.resolutions import grant_credit
 
@@ -48,16 +47,13 @@ MISSING = [
 class ActionLateDelivery(BotAction):
     """Late order: validate, give the carrier's detail, credit paid shipping within policy."""
 
+    validate, situation, needs = "always", "late_delivery", "order"
+
     def name(self) -> Text:
         return "action_late_delivery"
 
-    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
-                  domain: Dict[Text, Any]) -> List[Dict[Text, Any]]:
-        turn, reply = self.turn(tracker), self.reply(dispatcher, tracker)
-        reply.validate_first(turn, situation="late_delivery", always=True)
-        order = await order_for(reply, turn, tracker)
-        if order is None:
-            return []
+    async def handle(self, reply: Reply, turn: Turn, order: Optional[JSON]) -> Events:
+        assert order is not None
         fields = {"number": order["number"], "promised": day(order.get("promised_date")),
                   "carrier": order.get("carrier") or "the carrier", "paid": usd(order["shipping_paid"]),
                   "method": order["shipping_method"], "occasion": order.get("occasion") or "the occasion",

@@ -9,14 +9,15 @@ so the action asks for ``action_listen`` itself, keeping the message in the trac
 
 from __future__ import annotations
 
-from typing import Any, Dict, List, Text
+from typing import Any, Dict, List, Optional, Text
 
 from rasa_sdk import Tracker
 from rasa_sdk.events import FollowupAction, SlotSet
-from rasa_sdk.executor import CollectingDispatcher
 
-from bot.actions.common import BotAction
+from bot.actions.common import JSON, BotAction, Events
+from bot.actions.reply import Reply
 from bot.actions.resume import next_after_form
+from bot.actions.turn import Turn
 
 MISSED_INTENTS = {"nlu_fallback", "out_of_scope"}
 OFFER_AFTER = 2
@@ -57,16 +58,17 @@ def consecutive_misses(tracker: Tracker) -> int:
 class ActionDefaultFallback(BotAction):
     """Counts misses in a row (``fallback_count``) and offers a person from the second."""
 
+    validate = None
+
     def name(self) -> Text:
         return "action_default_fallback"
 
-    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
-                  domain: Dict[Text, Any]) -> List[Dict[Text, Any]]:
+    async def handle(self, reply: Reply, turn: Turn, order: Optional[JSON]) -> Events:
+        tracker = reply.tracker
         if is_core_fallback(tracker):
             resume = next_after_form(tracker)
             if resume:  # a form just finished: carry on with the flow the customer started
                 return [FollowupAction(resume)]
-        reply = self.reply(dispatcher, tracker)
         misses = consecutive_misses(tracker)
         if misses >= OFFER_AFTER:
             reply.pick(OFFER, buttons=BUTTONS)

@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-from typing import Any, Dict, List, Text
+from typing import Optional, Text
 
-from rasa_sdk import Tracker
-from rasa_sdk.executor import CollectingDispatcher
-
-from bot.actions.common import BotAction
+from bot.actions.common import JSON, BotAction, Events
+from bot.actions.reply import Reply
+from bot.actions.turn import Turn
 
 
 class ActionAcknowledgeFeelings(BotAction):
@@ -17,7 +16,5 @@ class ActionAcknowledgeFeelings(BotAction):
     def name(self) -> Text:
         return "action_acknowledge_feelings"
 
-    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
-                  domain: Dict[Text, Any]) -> List[Dict[Text, Any]]:
-        self.reply(dispatcher, tracker).validate_first(self.turn(tracker))
-        return []
+    async def handle(self, reply: Reply, turn: Turn, order: Optional[JSON]) -> Events:
+        return []  # the prologue said the validating line, if the turn called for one

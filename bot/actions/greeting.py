@@ -2,15 +2,15 @@
 
 from __future__ import annotations
 
-from typing import Any, Dict, List, Optional, Text
+from typing import Any, Dict, Optional, Text
 
-from rasa_sdk import Tracker
 from rasa_sdk.events import SlotSet
-from rasa_sdk.executor import CollectingDispatcher
 from sqlalchemy.orm import Session
 
 from bot.actions import runtime
-from bot.actions.common import BotAction
+from bot.actions.common import JSON, BotAction, Events
+from bot.actions.reply import Reply
+from bot.actions.turn import Turn
 from store import queries
 
 ANONYMOUS = [
@@ -42,11 +42,7 @@ class ActionGreetCustomer(BotAction):
     def name(self) -> Text:
         return "action_greet_customer"
 
-    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
-                  domain: Dict[Text, Any]) -> List[Dict[Text, Any]]:
-        turn = self.turn(tracker)
-        reply = self.reply(dispatcher, tracker)
-        reply.validate_first(turn)
+    async def handle(self, reply: Reply, turn: Turn, order: Optional[JSON]) -> Events:
         if not turn.signed_in:
             reply.pick(ANONYMOUS)
             return []

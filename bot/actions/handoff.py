@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-from typing import Any, Dict, List, Text
+from typing import Optional, Text
 
-from rasa_sdk import Tracker
-from rasa_sdk.executor import CollectingDispatcher
-
-from bot.actions.common import BotAction
+from bot.actions.common import JSON, BotAction, Events
+from bot.actions.reply import Reply
+from bot.actions.turn import Turn
 
 ON_IT = [
     "Of course — I'm bringing in a teammate now. They'll see everything we've talked about, so you "
@@ -23,10 +22,7 @@ class ActionRequestHuman(BotAction):
     def name(self) -> Text:
         return "action_request_human"
 
-    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
-                  domain: Dict[Text, Any]) -> List[Dict[Text, Any]]:
-        turn, reply = self.turn(tracker), self.reply(dispatcher, tracker)
-        reply.validate_first(turn)
+    async def handle(self, reply: Reply, turn: Turn, order: Optional[JSON]) -> Events:
         reply.hand_off(ON_IT, reason="customer asked for a person",
                        severity="severe" if turn.severity == "severe" else "elevated")
         return []

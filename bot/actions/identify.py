@@ -17,8 +17,8 @@ from rasa_sdk.forms import FormValidationAction
 from rasa_sdk.types import DomainDict
 
 from bot.actions import runtime
-from bot.actions.common import handoff_payload
 from bot.actions.lookups import identify, owned_order
+from bot.actions.reply import handoff_payload
 from bot.actions.turn import Turn, read_turn
 from bot.actions.voice import pick
 from store.operations import order_for_topic

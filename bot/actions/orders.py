@@ -2,15 +2,12 @@
 
 from __future__ import annotations
 
-from typing import Any, Dict, List, Text
+from typing import Optional, Text
 
-from rasa_sdk import Tracker
-from rasa_sdk.executor import CollectingDispatcher
-
-from bot.actions.access import keep, order_for
-from bot.actions.common import BotAction, Reply, day
-
-JSON = Dict[str, Any]
+from bot.actions.access import keep
+from bot.actions.common import JSON, BotAction, Events, day
+from bot.actions.reply import Reply
+from bot.actions.turn import Turn
 
 STATUS = {
     "processing": ["Order #{number} is being packed at our warehouse and hasn't shipped yet; it's due "
@@ -67,16 +64,13 @@ def describe(reply: Reply, order: JSON) -> None:
 class ActionOrderStatus(BotAction):
     """Status of the order the customer means (or their most relevant one)."""
 
+    needs = "order"
+
     def name(self) -> Text:
         return "action_order_status"
 
-    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
-                  domain: Dict[Text, Any]) -> List[Dict[Text, Any]]:
-        turn, reply = self.turn(tracker), self.reply(dispatcher, tracker)
-        reply.validate_first(turn)
-        order = await order_for(reply, turn, tracker)
-        if order is None:
-            return []
+    async def handle(self, reply: Reply, turn: Turn, order: Optional[JSON]) -> Events:
+        assert order is not None
         describe(reply, order)
         reply.pick(NEXT_STEP)
         return [keep(order)]

@@ -10,18 +10,16 @@ from typing import Any, Awaitable, Callable, Dict, List, Optional, Text, Tuple
 
 from rasa_sdk import Tracker
 from rasa_sdk.events import SlotSet
-from rasa_sdk.executor import CollectingDispatcher
 
 from bot.actions import runtime
 from bot.actions.access import known_customer
-from bot.actions.common import BotAction, Reply, attempt, usd
+from bot.actions.common import JSON, BotAction, Events, attempt, usd
 from bot.actions.lookups import owned_order
+from bot.actions.reply import Reply
 from bot.actions.returns import say_return_started
 from bot.actions.turn import Turn
 from store.errors import InvalidInput, NotAllowed
 from store.operations import cancel_order, change_shipping_address, start_return
-
-JSON = Dict[str, Any]
 
 NOTHING = [
     "There's nothing waiting on a yes from you right now — what would you like to do?",
@@ -88,12 +86,13 @@ HANDLERS: Dict[str, Callable[[Reply, Turn, str, Tracker], Awaitable[List[Dict[Te
 class ActionExecutePending(BotAction):
     """Carries out the confirmed ``pending_action`` and clears it."""
 
+    validate = None
+
     def name(self) -> Text:
         return "action_execute_pending"
 
-    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
-                  domain: Dict[Text, Any]) -> List[Dict[Text, Any]]:
-        turn, reply = self.turn(tracker), self.reply(dispatcher, tracker)
+    async def handle(self, reply: Reply, turn: Turn, order: Optional[JSON]) -> Events:
+        tracker = reply.tracker
         kind, number = parse_pending(tracker.get_slot("pending_action"))
         clear = [SlotSet("pending_action", None)]
         if kind not in HANDLERS:
@@ -114,12 +113,12 @@ class ActionExecutePending(BotAction):
 class ActionCancelPending(BotAction):
     """After "no": says nothing changed, offers what else we can do, clears ``pending_action``."""
 
+    validate = None
+
     def name(self) -> Text:
         return "action_cancel_pending"
 
-    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
-                  domain: Dict[Text, Any]) -> List[Dict[Text, Any]]:
-        reply = self.reply(dispatcher, tracker)
-        kind, number = parse_pending(tracker.get_slot("pending_action"))
+    async def handle(self, reply: Reply, turn: Turn, order: Optional[JSON]) -> Events:
+        kind, number = parse_pending(reply.tracker.get_slot("pending_action"))
         reply.pick(KEPT.get(kind or "", KEPT_ANY), number=number)
         return [SlotSet("pending_action", None), SlotSet("new_address", None)]

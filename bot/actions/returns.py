@@ -4,16 +4,14 @@ from __future__ import annotations
 
 from typing import Any, Dict, List, Optional, Text
 
-from rasa_sdk import Tracker
 from rasa_sdk.events import SlotSet
-from rasa_sdk.executor import CollectingDispatcher
 
 from bot.actions import runtime
-from bot.actions.access import keep, known_customer, order_for
-from bot.actions.common import YES_NO, BotAction, Reply, day, usd
+from bot.actions.access import keep
+from bot.actions.common import JSON, YES_NO, BotAction, Events, day, usd
+from bot.actions.reply import Reply
+from bot.actions.turn import Turn
 from store import queries
-
-JSON = Dict[str, Any]
 
 RECAP = [
     "Just to confirm: we'll start a return for order #{number} ({items}) with a prepaid label, and "
@@ -86,29 +84,25 @@ def say_return_started(reply: Reply, done: JSON) -> None:
 class ActionStartReturn(BotAction):
     """Recaps the return and asks before starting it (``pending_action``)."""
 
+    needs = "order"
+
     def name(self) -> Text:
         return "action_start_return"
 
-    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
-                  domain: Dict[Text, Any]) -> List[Dict[Text, Any]]:
-        turn, reply = self.turn(tracker), self.reply(dispatcher, tracker)
-        reply.validate_first(turn)
-        order = await order_for(reply, turn, tracker)
-        return offer_return(reply, order) if order else []
+    async def handle(self, reply: Reply, turn: Turn, order: Optional[JSON]) -> Events:
+        assert order is not None
+        return offer_return(reply, order)
 
 
 class ActionRefundStatus(BotAction):
     """Where the customer's refunds are."""
 
+    needs = "customer"
+
     def name(self) -> Text:
         return "action_refund_status"
 
-    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
-                  domain: Dict[Text, Any]) -> List[Dict[Text, Any]]:
-        turn, reply = self.turn(tracker), self.reply(dispatcher, tracker)
-        reply.validate_first(turn)
-        if known_customer(reply, turn) is None:
-            return []
+    async def handle(self, reply: Reply, turn: Turn, order: Optional[JSON]) -> Events:
         refunds = await runtime.in_store(queries.refunds_in_progress, turn.customer_id)
         if not refunds:
             reply.pick(NO_REFUND)

@@ -12,9 +12,9 @@ from dataclasses import dataclass, field
 from functools import partial
 from typing import Any, Callable, Dict, Optional, TypeVar
 
-import yaml
 from sqlalchemy.orm import sessionmaker
 
+from common.phrase_bank import load_phrase_bank
 from common.settings import Settings
 from store.db import make_engine, session_factory, transaction
 
@@ -32,8 +32,7 @@ class Runtime:
     def phrase_bank(self) -> Dict[str, Any]:
         """``policy/phrase_bank.yml``, read on first use."""
         if self._phrase_bank is None:
-            with open(self.settings.policy_path("phrase_bank.yml"), encoding="utf-8") as fh:
-                self._phrase_bank = yaml.safe_load(fh) or {}
+            self._phrase_bank = load_phrase_bank(self.settings.policy_path("phrase_bank.yml"))
         return self._phrase_bank
 
 

@@ -3,13 +3,12 @@
 from __future__ import annotations
 
 import re
-from typing import Any, Dict, List, Optional, Text
-
-from rasa_sdk import Tracker
-from rasa_sdk.executor import CollectingDispatcher
+from typing import Optional, Text
 
 from bot.actions import runtime
-from bot.actions.common import BotAction
+from bot.actions.common import JSON, BotAction, Events
+from bot.actions.reply import Reply
+from bot.actions.turn import Turn
 from store import queries
 
 SPECIFIC = [
@@ -40,12 +39,12 @@ def setup_topic(notes: Optional[str]) -> Optional[str]:
 class ActionSetupHelp(BotAction):
     """Normalises the struggle, then offers a screen-share or a direct link."""
 
+    validate = None  # only the general path validates: the specific one names the struggle itself
+
     def name(self) -> Text:
         return "action_setup_help"
 
-    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
-                  domain: Dict[Text, Any]) -> List[Dict[Text, Any]]:
-        turn, reply = self.turn(tracker), self.reply(dispatcher, tracker)
+    async def handle(self, reply: Reply, turn: Turn, order: Optional[JSON]) -> Events:
         topic = None
         if turn.customer_id is not None:
             customer = await runtime.in_store(queries.get_customer, turn.customer_id)

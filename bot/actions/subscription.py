@@ -2,15 +2,13 @@
 
 from __future__ import annotations
 
-from typing import Any, Dict, List, Text
-
-from rasa_sdk import Tracker
-from rasa_sdk.executor import CollectingDispatcher
+from typing import Optional, Text
 
 from bot.actions import runtime
-from bot.actions.access import known_customer
 from bot.actions.billing import refund_duplicates
-from bot.actions.common import BotAction, day, usd
+from bot.actions.common import JSON, BotAction, Events, day, usd
+from bot.actions.reply import Reply
+from bot.actions.turn import Turn
 from store import queries
 
 PLAN = [
@@ -25,15 +23,12 @@ NO_PLAN = [
 class ActionSubscriptionIssue(BotAction):
     """Subscription trouble: say the plan's state, then look for duplicate charges."""
 
+    situation, needs = "billing", "customer"
+
     def name(self) -> Text:
         return "action_subscription_issue"
 
-    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
-                  domain: Dict[Text, Any]) -> List[Dict[Text, Any]]:
-        turn, reply = self.turn(tracker), self.reply(dispatcher, tracker)
-        reply.validate_first(turn, situation="billing")
-        if known_customer(reply, turn) is None:
-            return []
+    async def handle(self, reply: Reply, turn: Turn, order: Optional[JSON]) -> Events:
         plans = await runtime.in_store(queries.subscriptions_for, turn.customer_id)
         if not plans:
             reply.pick(NO_PLAN)

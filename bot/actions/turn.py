@@ -1,20 +1,20 @@
 """What the current turn tells an action: who the customer is, how they feel.
 
 The handoff service passes ``{"identity_token", "customer_id", "detector": {...}}`` as
-message metadata. The token is verified here (``customer_id`` alone is never trusted); an
+message metadata; ``detector["high_stakes"]`` lists the high-stakes topics it found
+(``["fraud", "chargeback"]``). The token is verified here (``customer_id`` alone is never trusted); an
 anonymous visitor counts as known only after ``identify_form`` set ``verified``.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-from typing import Any, Dict, List, Optional
+from dataclasses import dataclass
+from typing import Any, Dict, Optional, Tuple
 
 from rasa_sdk import Tracker
 
 from common.identity import CustomerIdentity, verify_identity
-
-SEVERITIES = ("none", "elevated", "severe")
+from common.severity import SEVERITIES, severity_rank
 
 
 @dataclass(frozen=True)
@@ -24,7 +24,7 @@ class Turn:
     intent: Optional[str]
     identity: Optional[CustomerIdentity]
     severity: str = "none"
-    reasons: List[str] = field(default_factory=list)
+    high_stakes: Tuple[str, ...] = ()
     verified_customer_id: Optional[int] = None
     verified_email: Optional[str] = None
 
@@ -43,7 +43,7 @@ class Turn:
 
     @property
     def upset(self) -> bool:
-        return self.severity in ("elevated", "severe")
+        return severity_rank(self.severity) > 0
 
 
 def metadata(tracker: Tracker) -> Dict[str, Any]:
@@ -58,7 +58,8 @@ def read_turn(tracker: Tracker, identity_secret: str) -> Turn:
     identity = verify_identity(meta.get("identity_token"), identity_secret)
     detector = meta.get("detector") if isinstance(meta.get("detector"), dict) else {}
     severity = detector.get("severity") if detector.get("severity") in SEVERITIES else "none"
-    reasons = [str(r) for r in detector.get("reasons") or [] if isinstance(r, (str, int, float))]
+    topics = detector.get("high_stakes")
+    high_stakes = tuple(str(t) for t in topics if isinstance(t, str)) if isinstance(topics, list) else ()
     verified_id = None
     if identity is None and tracker.get_slot("verified") is True:
         try:
@@ -66,6 +67,6 @@ def read_turn(tracker: Tracker, identity_secret: str) -> Turn:
         except (TypeError, ValueError):
             verified_id = None
     intent = ((tracker.latest_message or {}).get("intent") or {}).get("name")
-    return Turn(intent=intent, identity=identity, severity=severity, reasons=reasons,
+    return Turn(intent=intent, identity=identity, severity=severity, high_stakes=high_stakes,
                 verified_customer_id=verified_id,
                 verified_email=tracker.get_slot("email") if verified_id is not None else None)

@@ -11,6 +11,8 @@ from typing import Any, Dict, Iterable, List, Mapping, Optional, Sequence
 
 from rasa_sdk import Tracker
 
+from common.severity import severity_rank
+
 _rng = random.Random()
 
 
@@ -44,17 +46,9 @@ def pick(tracker: Tracker, options: Sequence[str], also_said: Iterable[str] = ()
     return _rng.choice(fresh or rendered)
 
 
-def situation_for(bank: Mapping[str, Any], intent: Optional[str], severity: str = "none") -> str:
-    """The phrase-bank situation of an intent (``severe`` wins when the detector says so)."""
-    if severity == "severe" and (bank.get("situations") or {}).get("severe"):
-        return "severe"
-    situation = (bank.get("intents") or {}).get(intent or "", "general")
-    return situation if situation in (bank.get("situations") or {}) else "general"
-
-
 def is_negative(bank: Mapping[str, Any], intent: Optional[str], severity: str = "none") -> bool:
     """Whether this turn calls for validation first."""
-    return severity in ("elevated", "severe") or intent in (bank.get("negative_intents") or [])
+    return severity_rank(severity) > 0 or intent in (bank.get("negative_intents") or [])
 
 
 def all_validating_phrases(bank: Mapping[str, Any]) -> List[str]:

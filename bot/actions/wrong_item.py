@@ -2,15 +2,14 @@
 
 from __future__ import annotations
 
-from typing import Any, Dict, List, Text
+from typing import Optional, Text
 
-from rasa_sdk import Tracker
-from rasa_sdk.executor import CollectingDispatcher
-
-from bot.actions.access import keep, order_for
-from bot.actions.common import BotAction, attempt
+from bot.actions.access import keep
+from bot.actions.common import JSON, BotAction, Events, attempt
 from bot.actions.damage import NOT_YET, item_names
 from bot.actions.orders import describe
+from bot.actions.reply import Reply
+from bot.actions.turn import Turn
 from store.errors import NotAllowed
 from store.resolutions import grant_replacement
 
@@ -29,16 +28,13 @@ LABEL = [
 class ActionWrongItem(BotAction):
     """Wrong item: replace with the ordered one now; returning the wrong one is optional."""
 
+    validate, situation, needs = "always", "wrong_item", "order"
+
     def name(self) -> Text:
         return "action_wrong_item"
 
-    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
-                  domain: Dict[Text, Any]) -> List[Dict[Text, Any]]:
-        turn, reply = self.turn(tracker), self.reply(dispatcher, tracker)
-        reply.validate_first(turn, situation="wrong_item", always=True)
-        order = await order_for(reply, turn, tracker)
-        if order is None:
-            return []
+    async def handle(self, reply: Reply, turn: Turn, order: Optional[JSON]) -> Events:
+        assert order is not None
         try:
             done = await attempt(reply, turn, grant_replacement, order["number"], return_label=True)
         except NotAllowed:

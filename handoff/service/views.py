@@ -9,6 +9,7 @@ from typing import Any, Dict, List, Optional
 
 from sqlalchemy.orm import Session
 
+from common.phrase_bank import situation_for
 from handoff import errors
 from handoff import events as ev
 from handoff.service.context import Service
@@ -67,15 +68,6 @@ def reasons(handoff_reasons: List[str], detections: List[Optional[Dict[str, Any]
         if reason and reason not in out:
             out.append(str(reason))
     return out
-
-
-def situation_for(bank: Dict[str, Any], intents: List[Optional[str]], severity: str) -> str:
-    """The phrase bank's situation for the latest mapped intent (``general`` when none)."""
-    mapping = bank.get("intents") or {}
-    for intent in reversed(intents):
-        if intent and intent in mapping:
-            return str(mapping[intent])
-    return "severe" if severity == "severe" and "severe" in (bank.get("agent_replies") or {}) else "general"
 
 
 def suggestions(bank: Dict[str, Any], situation: str, severity: str) -> List[str]:

@@ -40,7 +40,7 @@ async def test_duplicate_charge_is_validated_and_refunded(store, run, kit, token
 
 
 async def test_chargeback_mention_goes_to_a_person(store, run, kit, token, db_session, customer_id):
-    detector = {"score": 0.8, "severity": "severe", "reasons": ["mentions a chargeback"]}
+    detector = {"score": 0.8, "severity": "severe", "reasons": ["mentions a chargeback"], "high_stakes": ["chargeback"]}
     messages, _ = await run(ActionBillingIssue(), kit.tracker(
         "billing_issue", "I'll do a chargeback", metadata={**meta(token, "noah@example.com"), "detector": detector}))
     assert kit.handoffs(messages)[0]["severity"] == "severe"

@@ -53,7 +53,8 @@ async def test_damage_not_on_record_is_a_persons_call(store, run, kit, token, db
 
 async def test_safety_mention_hands_off_as_severe_before_anything_else(store, run, kit, token, db_session):
     meta = {"identity_token": token("liam@example.com"),
-            "detector": {"score": 0.9, "severity": "severe", "reasons": ["mentions safety: cut my hand"]}}
+            "detector": {"score": 0.9, "severity": "severe", "reasons": ["mentions safety: cut my hand"],
+                         "high_stakes": ["safety"]}}
     messages, _ = await run(ActionDamagedItem(), kit.tracker("item_damaged", "the broken vase cut my hand", metadata=meta))
     assert kit.handoffs(messages)[0]["severity"] == "severe"
     assert replacements(db_session, "1051") == []

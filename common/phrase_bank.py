@@ -1,0 +1,47 @@
+"""The designers' phrase bank (``policy/phrase_bank.yml``) and its one situation rule.
+
+The bot's validating opener and the agent console's suggested replies both ask
+:func:`situation_for`; this module needs only PyYAML, so the action server and the handoff
+service can import it without pulling in each other's frameworks.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any, Dict, Mapping, Optional, Sequence, Union
+
+import yaml
+
+GENERAL = "general"
+SEVERE = "severe"
+
+
+def load_phrase_bank(path: Union[str, Path]) -> Dict[str, Any]:
+    """The phrase bank as a mapping (empty when the file is absent or not a mapping)."""
+    path = Path(path)
+    if not path.exists():
+        return {}
+    with path.open(encoding="utf-8") as fh:
+        raw = yaml.safe_load(fh) or {}
+    return raw if isinstance(raw, dict) else {}
+
+
+def situation_for(bank: Mapping[str, Any], intents: Sequence[Optional[str]], severity: str = "none") -> str:
+    """The situation of the latest intent the bank maps to a known situation.
+
+    Args:
+        intents: the customer's intents, oldest first (one for the bot's current turn,
+            the last few for the console).
+        severity: the conversation's; ``severe`` is the situation only when no intent maps.
+
+    Returns:
+        A key of ``bank["situations"]``: the mapped one, else ``severe`` (when severe and the
+        bank has it), else ``general``.
+    """
+    mapping = bank.get("intents") or {}
+    known = bank.get("situations") or {}
+    for intent in reversed(list(intents)):
+        situation = mapping.get(intent or "")
+        if situation in known:
+            return str(situation)
+    return SEVERE if severity == SEVERE and SEVERE in known else GENERAL
