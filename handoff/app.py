@@ -10,9 +10,10 @@ from typing import Any, Callable, Dict, Optional, Union
 import socketio
 from sanic import Sanic
 
+from common.phrase_bank import load_phrase_bank
 from common.settings import Settings
 from handoff import errors
-from handoff.policy import load_handoff_policy, load_phrase_bank
+from handoff.policy import load_handoff_policy
 from handoff.rasa_client import RasaClient
 from handoff.service.context import Service
 from handoff.service.ratelimit import RateLimiter

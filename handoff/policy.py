@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Dict, Mapping, Optional, Pattern, Tuple
+from typing import Any, Mapping, Optional, Pattern, Tuple
 
 import yaml
 
@@ -116,12 +116,3 @@ def policy_from_dict(raw: Mapping[str, Any], conversation: Optional[Conversation
         expire_after_hours=float(sess.get("expire_after_hours", base.expire_after_hours)),
         conversation=conversation,
     )
-
-
-def load_phrase_bank(path: Path) -> Dict[str, Any]:
-    """The designers' phrase bank (``agent_replies``, ``intents``...); empty when absent."""
-    if not path.exists():
-        return {}
-    with path.open(encoding="utf-8") as fh:
-        raw = yaml.safe_load(fh) or {}
-    return raw if isinstance(raw, dict) else {}

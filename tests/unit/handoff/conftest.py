@@ -6,8 +6,9 @@ from typing import Any, Dict, List
 
 import pytest_asyncio
 
+from common.phrase_bank import load_phrase_bank
 from handoff import errors
-from handoff.policy import load_handoff_policy, load_phrase_bank
+from handoff.policy import load_handoff_policy
 from handoff.rasa_client import BotTurn
 from handoff.service.context import Service
 from handoff.service.ratelimit import RateLimiter
