@@ -14,7 +14,7 @@ from typing import Any, List, Mapping, Optional, Tuple
 
 import yaml
 
-SENTENCE_END = re.compile(r"(?<=[.!?:;\u2014])\s+")
+SENTENCE_END = re.compile(r"(?<=[.!?])\s+")
 
 
 def normalise(text: str) -> str:
@@ -32,7 +32,7 @@ def first_sentence(text: str) -> str:
 class ToneRules:
     """Typed view of ``policy/tone.yml`` plus the phrase bank's validating lines."""
 
-    banned: Tuple[Tuple[str, str], ...]  # (phrase, why)
+    banned: Tuple[Tuple[str, str, Tuple[str, ...]], ...]  # (phrase, why, unless)
     min_variations: int
     validating: Tuple[re.Pattern, ...]
     bank_lines: Tuple[str, ...]
@@ -45,8 +45,9 @@ class ToneRules:
     @classmethod
     def from_mappings(cls, tone: Mapping[str, Any], bank: Optional[Mapping[str, Any]] = None) -> "ToneRules":
         bank = bank or {}
-        banned = tuple((normalise(str(b["phrase"])), str(b.get("why") or "banned phrase")) if isinstance(b, dict)
-                       else (normalise(str(b)), "banned phrase") for b in tone.get("banned") or [])
+        banned = tuple((normalise(str(b["phrase"])), str(b.get("why") or "banned phrase"),
+                        tuple(normalise(u) for u in b.get("unless") or [])) if isinstance(b, dict)
+                       else (normalise(str(b)), "banned phrase", ()) for b in tone.get("banned") or [])
         lines = tuple(normalise(p) for phrases in (bank.get("situations") or {}).values() for p in phrases or [])
         consequential = tone.get("consequential") or {}
         allow = []
@@ -61,9 +62,16 @@ class ToneRules:
                    confirmed_in=tuple(consequential.get("confirmed_in") or []), allow=tuple(allow))
 
     def banned_in(self, text: str) -> List[Tuple[str, str]]:
-        """``(phrase, why)`` for every banned phrase in ``text`` (whole words)."""
+        """``(phrase, why)`` for every banned phrase in ``text`` (whole words; ``unless`` phrases excepted)."""
         lowered = normalise(text)
-        return [(p, why) for p, why in self.banned if re.search(rf"(?<!\w){re.escape(p)}(?!\w)", lowered)]
+        found = []
+        for phrase, why, unless in self.banned:
+            rest = lowered
+            for fine in unless:
+                rest = rest.replace(fine, " ")
+            if re.search(rf"(?<!\w){re.escape(phrase)}(?!\w)", rest):
+                found.append((phrase, why))
+        return found
 
     def validates(self, text: str, use_bank: bool = True) -> bool:
         """Whether the first sentence of ``text`` validates the customer's feeling."""
