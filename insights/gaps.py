@@ -176,9 +176,9 @@ def _clip(text: str, n: int = 90) -> str:
 
 
 def _answers(conv: Conv) -> Iterable[Tuple[Msg, Msg]]:
-    """(customer message, the bot's first line right after it)."""
+    """(customer message, the first line right after it: the bot's, or the service's handoff notice)."""
     for m, nxt in zip(conv.messages, conv.messages[1:], strict=False):
-        if m.sender == "customer" and nxt.sender == "bot":
+        if m.sender == "customer" and nxt.sender in ("bot", "system"):
             yield m, nxt
 
 

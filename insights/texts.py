@@ -121,3 +121,40 @@ def name_uses(root: Path, names: List[str], folder: str = "bot/actions") -> Iter
                 yield rel, node.lineno, node.id
             elif isinstance(node, ast.Attribute) and node.attr in wanted:
                 yield rel, node.lineno, node.attr
+
+
+def _action_name(cls: ast.ClassDef) -> Optional[str]:
+    for item in cls.body:
+        if isinstance(item, (ast.FunctionDef, ast.AsyncFunctionDef)) and item.name == "name":
+            for sub in ast.walk(item):
+                if isinstance(sub, ast.Return) and isinstance(sub.value, ast.Constant) \
+                        and isinstance(sub.value.value, str):
+                    return sub.value.value
+    return None
+
+
+def constant_actions(root: Path, folder: str = "bot/actions") -> Dict[tuple, str]:
+    """``(file, CONSTANT) -> action name``: the action whose class uses a reply constant.
+
+    A constant used by exactly one action class belongs to it; one used only by module-level
+    helpers belongs to the module's only action, when it has one.
+    """
+    out: Dict[tuple, str] = {}
+    for path in sorted((root / folder).glob("*.py")):
+        rel = path.relative_to(root).as_posix()
+        tree = ast.parse(path.read_text(encoding="utf-8"), filename=rel)
+        actions = {}
+        for cls in (n for n in tree.body if isinstance(n, ast.ClassDef)):
+            name = _action_name(cls)
+            if name:
+                actions[name] = {n.id for n in ast.walk(cls) if isinstance(n, ast.Name)}
+        constants = {t.id for s in tree.body if isinstance(s, (ast.Assign, ast.AnnAssign))
+                     for t in (s.targets if isinstance(s, ast.Assign) else [s.target])
+                     if isinstance(t, ast.Name) and t.id.isupper()}
+        for constant in constants:
+            users = [a for a, names in actions.items() if constant in names]
+            if len(users) == 1:
+                out[(rel, constant)] = users[0]
+            elif not users and len(actions) == 1:
+                out[(rel, constant)] = next(iter(actions))
+    return out

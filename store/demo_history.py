@@ -42,6 +42,10 @@ DAYS = 90
 SEED = 13
 EMAILS = ("chloe@example.com", "isabella@example.com", "james@example.com")
 AGENT_JOINED = "{name} from our support team has joined and can see everything you've written."
+# Texts the bot really says (domain.yml), so a transcript turns into a test story.
+GREETINGS = ("Hi! I'm the shop's support assistant. What can we sort out for you today?",
+             "Hey! I'm the support assistant. How can we help today?")
+WELCOME = "Happy to help. If anything else comes up, I'm right here."
 RESOLVED = "Thanks for sticking with us through this. How did we do? (1 = poor, 5 = great)"
 HANDOFF_LEAD = {
     "customer": "Of course. I'm bringing in a person from our support team now.",
@@ -94,8 +98,8 @@ class _Chat:
 
     def hand_off(self, source: str, reasons: Sequence[str], score: float) -> None:
         severity = Severity.SEVERE if score >= 0.7 else Severity.ELEVATED if score >= 0.4 else Severity.NONE
-        self.bot_says(HANDOFF_LEAD[source] + " They'll see this whole conversation, so you won't need to repeat "
-                      "anything.")
+        self._add(Sender.SYSTEM, HANDOFF_LEAD[source] + " They'll see this whole conversation, so you won't need "
+                  "to repeat anything.", gap=(1, 2))
         self.handoff = Handoff(conversation_id=self.conv.id, source=source, reasons=list(reasons), score=score,
                                severity=severity, requested_at=self.at)
         self.conv.severity = severity
@@ -147,7 +151,7 @@ def _order_status(c: _Chat) -> None:
     c.bot_says("Order #1088 left our Memphis hub this morning and is on schedule for Friday. "
                "You'll get a text from the carrier on the day.")
     c.customer_says(c.rng.choice(["great thanks", "perfect, thank you", "ok thanks"]), "thank")
-    c.bot_says("You're welcome! Anything else I can help with?")
+    c.bot_says(WELCOME)
 
 
 def _faq(c: _Chat) -> None:
@@ -193,8 +197,8 @@ def _duplicate(c: _Chat) -> None:
 def _refund_status(c: _Chat) -> None:
     c.customer_says(c.rng.choice(["where is my refund", "still no refund after a week??", "when do I get my money"]),
                     "refund_status", 0.35)
-    c.bot_says("Your refund of $38.00 for order #1080 is in progress with the payment provider. "
-               "It takes 5-7 business days.")
+    c.bot_says("Your refund of $38.00 for order #1080 is with the payment provider: refunds take 5-7 business "
+               "days to reach your card. It was started on Monday.")
     if c.rng.random() < 0.55:
         c.customer_says("that's what you said last week. this is ridiculous", "complain", 0.78,
                         ["repeated contact", "strong negative words"])
@@ -265,7 +269,8 @@ def _chargeback(c: _Chat) -> None:
 
 def _fallback(c: _Chat) -> None:
     c.customer_says("the thing with the thing didnt go thru", "nlu_fallback", 0.1)
-    c.bot_says("That one went past me, I'm afraid. Could you rephrase it?")
+    c.bot_says("That one went past me, I'm afraid. Could you rephrase it? If it's easier, I can bring in a person "
+               "from our team.")
     c.customer_says("the PAYMENT. didnt go thru. why is this so hard", "nlu_fallback", 0.55,
                     ["strong negative words"])
     if c.rng.random() < 0.6:
@@ -287,9 +292,10 @@ def _person(c: _Chat) -> None:
 
 def _cancel(c: _Chat) -> None:
     c.customer_says("please cancel my order", "cancel_order")
-    c.bot_says("So we're clear: the order gets cancelled and all $54.00 goes back to you. Shall I go ahead?")
+    c.bot_says("So we're clear: order #1034 (Walnut Serving Board) gets cancelled and all $54.00 goes back to "
+               "you. Shall I go ahead?")
     c.customer_says("yes", "affirm")
-    c.bot_says("Done: the order is cancelled and $54.00 is on its way back to your card.")
+    c.bot_says("All done: we've cancelled #1034, and the full $54.00 is being refunded to you.")
 
 
 #: (scenario, weight, needs a known customer)
@@ -319,7 +325,7 @@ def add_history(session: Session, now: dt.datetime, count: int = CONVERSATIONS) 
         chat = _Chat(session, rng, n, start, customer, agents)
         if rng.random() < 0.5:
             chat.customer_says(rng.choice(["hi", "hello", "hey there"]), "greet")
-            chat.bot_says("Hi! I'm the shop's assistant. What can we help with today?")
+            chat.bot_says(rng.choice(GREETINGS))
         scenario(chat)
         if chat.conv.status is ConversationStatus.RESOLVED and rng.random() < 0.12:
             chat.reopen(now)
