@@ -49,6 +49,10 @@ def _secs(value: Optional[float]) -> str:
     return f"{value / 60:.1f} min" if value < 3600 else f"{value / 3600:.1f} h"
 
 
+def _num(value: Optional[float]) -> str:
+    return "–" if value is None else f"{value:.2f}"
+
+
 def as_text(d: Dict[str, Any]) -> str:
     csat, grants = d["csat"], d["grants"]
     lines = [
@@ -60,8 +64,9 @@ def as_text(d: Dict[str, Any]) -> str:
         f"  first agent reply      p50 {_secs(d['time_to_first_agent_reply_s']['p50'])}, "
         f"p90 {_secs(d['time_to_first_agent_reply_s']['p90'])}",
         f"  resolution time        p50 {_secs(d['resolution_time_s']['p50'])}, p90 {_secs(d['resolution_time_s']['p90'])}",
-        f"  CSAT                   {csat['mean']} ({csat['count']} ratings); bot only {csat['bot_only']['mean']} "
-        f"({csat['bot_only']['count']}), with a person {csat['with_person']['mean']} ({csat['with_person']['count']})",
+        f"  CSAT                   {_num(csat['mean'])} ({csat['count']} ratings); bot only "
+        f"{_num(csat['bot_only']['mean'])} ({csat['bot_only']['count']}), with a person "
+        f"{_num(csat['with_person']['mean'])} ({csat['with_person']['count']})",
         f"  reopened within 7 days {_pct(d['reopened_within_7d_rate'])}",
         f"  grants                 {grants['count']} worth ${grants['amount']:.2f}: "
         + ", ".join(f"{k} {v['count']} (${v['amount']:.2f})" for k, v in grants["by_actor"].items()),
