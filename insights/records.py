@@ -10,6 +10,8 @@ import datetime as dt
 from dataclasses import dataclass, field
 from typing import List, Optional
 
+from store.demo_history import is_demo_session
+
 SEVERITY_RANK = {"none": 0, "elevated": 1, "severe": 2}
 
 
@@ -72,8 +74,6 @@ class Conv:
     @property
     def demo(self) -> bool:
         """Generated demo history (``store/demo_history.py``), not a real customer."""
-        from store.demo_history import is_demo_session
-
         return is_demo_session(self.session_id)
 
     @property
