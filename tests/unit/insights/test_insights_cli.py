@@ -130,3 +130,25 @@ def test_demo_history_is_deterministic_and_closed(tmp_path):
     assert len(convs) >= 200 and all(sid.startswith(PREFIX) for sid, *_ in convs)
     assert {status.value for _, status, _, _ in convs} <= {"bot", "resolved"}
     assert all(created <= now - dt.timedelta(hours=1) for _, _, created, _ in convs)
+
+
+def test_report_on_postgresql(pg_settings):
+    """The same queries on PostgreSQL: demo history written into a seeded database, then reported."""
+    import datetime as dt
+
+    from insights import report
+    from insights.voice import default_rules
+    from store.db import make_engine, session_factory
+    from store.demo_history import add_history
+
+    engine = make_engine(pg_settings)
+    try:
+        with session_factory(engine)() as session:
+            now = dt.datetime.utcnow()
+            assert add_history(session, now, count=120) == 120
+            session.commit()
+            data = report.for_period(session, "90d", default_rules(), now=now)
+    finally:
+        engine.dispose()
+    assert tuple(data) == KEYS and data["conversations"] == 120 == data["demo_conversations"]
+    assert data["grants"]["count"] > 0 and data["handoff_reasons"] and data["empathy_gaps"]
