@@ -100,3 +100,17 @@ def test_insights_api_needs_an_agent(pages, base_url):
         assert response.status == 401, path
     bad = page.request.get(f"{base_url}/api/insights", headers={"Authorization": "Bearer not-a-token"})
     assert bad.status == 401
+
+
+def test_console_links_to_insights_in_a_signed_in_tab(pages, base_url):
+    page = pages()
+    page.goto(f"{base_url}/console")
+    page.get_by_label("Username").fill("sam")
+    page.get_by_label("Password").fill(flows.AGENT_PASSWORD)
+    page.get_by_role("button", name="Sign in").click()
+    expect(page.locator(".topbar")).to_be_visible()
+    with page.context.expect_page() as opened:
+        page.get_by_role("link", name="Insights").click()
+    insights = opened.value
+    expect(insights.locator("body[data-loaded='30d']")).to_have_count(1, timeout=20_000)  # no second sign-in
+    assert insights.locator("#username").count() == 0
