@@ -12,7 +12,7 @@ export SQLALCHEMY_SILENCE_UBER_WARNING := 1
 
 .DEFAULT_GOAL := help
 .PHONY: help setup db train run test test-unit test-stories test-integration test-browser \
-        validate lint nlu-report eval-detector bench clean
+        validate lint lint-tone insights nlu-report eval-detector bench clean
 
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-18s %s\n", $$1, $$2}'
@@ -54,9 +54,10 @@ run: setup db train ## Start Rasa, the action server and the handoff service on 
 	$(VENV)/bin/honcho start -f Procfile
 
 # --- checks -----------------------------------------------------------------------------
-test: setup train ## The whole suite: validation, lint, unit, stories, NLU report, integration, browser
+test: setup train ## The whole suite: validation, lint, tone linter, unit, stories, NLU report, integration, browser
 	$(MAKE) --no-print-directory validate
 	$(MAKE) --no-print-directory lint
+	$(MAKE) --no-print-directory lint-tone
 	$(MAKE) --no-print-directory test-unit
 	$(MAKE) --no-print-directory test-stories
 	$(MAKE) --no-print-directory nlu-report
@@ -66,6 +67,12 @@ test: setup train ## The whole suite: validation, lint, unit, stories, NLU repor
 lint: setup ## ruff (pyflakes, import order, bugbear) on all Python code; mypy on handoff/, store/, common/
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/mypy
+
+lint-tone: setup ## Tone linter: domain.yml, action texts and the phrase bank against policy/tone.yml
+	$(PY) -m insights.tone
+
+insights: setup db ## Support metrics and empathy gaps of the last 30 days (python -m insights --help)
+	$(PY) -m insights --since 30d
 
 test-unit: setup ## Unit tests (store, actions, detector, service)
 	$(PY) -m pytest -q tests/unit

@@ -46,6 +46,8 @@ class Settings:
         seed_fast: hash the demo agents' passwords with a cheap bcrypt cost (tests only).
         demo_identities: serve ``/api/demo/*`` (list demo customers, sign their identity tokens
             for the demo shop page). A stand-in for a shop's backend: turn it off in production.
+        demo_history: the seed also writes a few hundred past demo conversations
+            (``store/demo_history.py``) for the insights page.
     """
 
     database_url: str = f"sqlite:///{ROOT / 'var' / 'support.db'}"
@@ -66,6 +68,7 @@ class Settings:
     rasa_timeout: float = 15.0
     seed_fast: bool = False
     demo_identities: bool = True
+    demo_history: bool = True
 
     @property
     def sync_database_url(self) -> str:
@@ -122,4 +125,5 @@ def load_settings(env: Optional[Mapping[str, str]] = None) -> Settings:
         rasa_timeout=float(get("RASA_TIMEOUT", defaults.rasa_timeout)),
         seed_fast=env.get("SEED_FAST", "") == "1",
         demo_identities=env.get("DEMO_IDENTITIES", "1") != "0",
+        demo_history=env.get("DEMO_HISTORY", "1") != "0",
     )

@@ -52,6 +52,7 @@ export function workspace(agentName) {
     el("div", { class: "brand" }, el("span", { class: "brand-mark", "aria-hidden": "true", text: "◆" }), "Support console"),
     el("div", { class: "topbar-right" }, nodes.connection,
       el("label", { class: "availability", for: "availability", text: "Available" }), nodes.availability,
+      el("a", { class: "topbar-link", href: "/console/insights", target: "_blank", rel: "opener", text: "Insights" }),
       nodes.agentName, nodes.signOut));
 
   nodes.queueCount = el("span", { class: "count", text: "0" });

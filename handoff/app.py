@@ -17,7 +17,7 @@ from handoff.policy import load_handoff_policy
 from handoff.rasa_client import RasaClient
 from handoff.service.context import Service
 from handoff.service.ratelimit import RateLimiter
-from handoff.transport import http, static
+from handoff.transport import http, insights_http, static
 from handoff.transport.agent import AgentNamespace
 from handoff.transport.customer import CustomerNamespace
 from handoff.transport.notifier import SocketNotifier
@@ -67,6 +67,7 @@ def create_app(settings: Settings, *, detector: Any = None, rasa: Any = None) ->
     sio.register_namespace(CustomerNamespace(service))
     sio.register_namespace(AgentNamespace(service))
     app.blueprint(http.blueprint(service))
+    app.blueprint(insights_http.blueprint(service))
     app.blueprint(static.blueprint())
     app.exception(errors.HandoffError)(http.error_response)
 

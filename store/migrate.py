@@ -69,7 +69,7 @@ def migrate(settings: Settings, seed: bool = True, revision: str = "head") -> bo
             from store.seed import seed_if_empty  # the seed imports every model
 
             with Session(bind=conn, future=True) as session:
-                return seed_if_empty(session, fast=settings.seed_fast)
+                return seed_if_empty(session, fast=settings.seed_fast, history=settings.demo_history)
     finally:
         engine.dispose()
 

@@ -18,6 +18,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from common.passwords import hash_password
+from store.demo_history import add_history
 from store.models import (
     Actor,
     Agent,
@@ -268,21 +269,26 @@ def add_agents(session: Session, rounds: int) -> None:
                           max_concurrent=max_chats, password_hash=hash_password(DEMO_AGENT_PASSWORD, rounds)))
 
 
-def seed(session: Session, now: Optional[dt.datetime] = None, fast: bool = False) -> None:
+def seed(session: Session, now: Optional[dt.datetime] = None, fast: bool = False, history: bool = True) -> None:
     """Add the whole demo data set to ``session`` (the caller commits).
 
     Args:
         now: the moment the dates are relative to (default: now, UTC).
         fast: bcrypt cost 4 instead of 12 for the agents' passwords (tests).
+        history: also write the past demo conversations (``store/demo_history.py``).
     """
     rounds = 4 if fast else 12
     add_agents(session, rounds)
     session.flush()
-    _Shop(session, now or utcnow()).build()
+    now = now or utcnow()
+    _Shop(session, now).build()
     session.flush()
+    if history:
+        add_history(session, now)  # past conversations for the insights page, marked as demo data
 
 
-def seed_if_empty(session: Session, now: Optional[dt.datetime] = None, fast: bool = False) -> bool:
+def seed_if_empty(session: Session, now: Optional[dt.datetime] = None, fast: bool = False,
+                  history: bool = True) -> bool:
     """Seed and commit when there are no customers yet; True when this call seeded.
 
     A concurrent seeder that wins the race makes this one roll back and return False.
@@ -290,7 +296,7 @@ def seed_if_empty(session: Session, now: Optional[dt.datetime] = None, fast: boo
     if session.execute(select(Customer.id).limit(1)).first() is not None:
         return False
     try:
-        seed(session, now=now, fast=fast)
+        seed(session, now=now, fast=fast, history=history)
         session.commit()
     except IntegrityError:
         session.rollback()

@@ -33,7 +33,8 @@ if TYPE_CHECKING:  # pragma: no cover
 def _settings(url: str) -> "Settings":
     from common.settings import load_settings
 
-    return dataclasses.replace(load_settings(), database_url=url, seed_fast=True)
+    # No generated demo history here: tests count rows; the insights tests seed it themselves.
+    return dataclasses.replace(load_settings(), database_url=url, seed_fast=True, demo_history=False)
 
 
 @pytest.fixture(scope="session")

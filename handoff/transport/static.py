@@ -51,6 +51,10 @@ def blueprint(root: Path = ROOT) -> Blueprint:
     async def console_index(_: Request) -> HTTPResponse:
         return await _serve(console, "index.html")
 
+    @bp.get("/console/insights")
+    async def insights_page(_: Request) -> HTTPResponse:
+        return await _serve(console, "insights.html")
+
     @bp.get("/console/<path:path>")
     async def console_file(_: Request, path: str) -> HTTPResponse:
         return await _serve(console, path)
