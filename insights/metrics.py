@@ -87,8 +87,8 @@ def escalation_by_intent(convs: Sequence[Conv]) -> Dict[str, JSON]:
         intent = topic_intent(c) or "unknown"
         total[intent] += 1
         escalated[intent] += c.handed_off
-    rows = {i: {"conversations": n, "escalated": escalated[i], "rate": rate(escalated[i], n)} for i, n in total.items()}
-    return dict(sorted(rows.items(), key=lambda kv: (-(kv[1]["rate"] or 0), -kv[1]["conversations"], kv[0])))
+    rows: Dict[str, JSON] = {i: {"conversations": n, "escalated": escalated[i], "rate": rate(escalated[i], n)} for i, n in total.items()}
+    return dict(sorted(rows.items(), key=lambda kv: (-float(kv[1]["rate"] or 0), -int(kv[1]["conversations"]), kv[0])))
 
 
 def first_agent_reply_seconds(convs: Sequence[Conv]) -> List[float]:
@@ -111,22 +111,21 @@ def _mean(values: Sequence[int]) -> Optional[float]:
 
 def csat(convs: Sequence[Conv]) -> JSON:
     """CSAT (1-5) mean and count, overall and by path: bot only vs with a person."""
-    rated = [c for c in convs if c.csat is not None]
-    paths = {"bot_only": [c.csat for c in rated if not c.handed_off],
-             "with_person": [c.csat for c in rated if c.handed_off]}
-    out = {"mean": _mean([c.csat for c in rated]), "count": len(rated)}
+    rated = [(c, c.csat) for c in convs if c.csat is not None]
+    paths = {"bot_only": [score for c, score in rated if not c.handed_off],
+             "with_person": [score for c, score in rated if c.handed_off]}
+    out: JSON = {"mean": _mean([score for _, score in rated]), "count": len(rated)}
     for path, scores in paths.items():
         out[path] = {"mean": _mean(scores), "count": len(scores)}
-    out["distribution"] = {str(n): sum(1 for c in rated if c.csat == n) for n in range(1, 6)}
+    out["distribution"] = {str(n): sum(1 for _, score in rated if score == n) for n in range(1, 6)}
     return out
 
 
 def reopened(convs: Sequence[Conv], now: dt.datetime) -> JSON:
     """Resolved conversations the customer wrote to again within 7 days (complete windows only)."""
-    eligible = [c for c in convs if c.resolved_at is not None and c.resolved_at <= now - REOPEN_WINDOW]
-    again = [c for c in eligible
-             if any(m.sender == "customer" and c.resolved_at < m.at <= c.resolved_at + REOPEN_WINDOW
-                    for m in c.messages)]
+    eligible = [(c, c.resolved_at) for c in convs if c.resolved_at is not None and c.resolved_at <= now - REOPEN_WINDOW]
+    again = [c for c, done in eligible
+             if any(m.sender == "customer" and done < m.at <= done + REOPEN_WINDOW for m in c.messages)]
     return {"rate": rate(len(again), len(eligible)), "reopened": len(again), "resolved": len(eligible),
             "conversation_ids": [c.id for c in again][:20]}
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 import ast
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Dict, Iterator, List, Optional
+from typing import Dict, Iterator, List, Optional, Tuple
 
 import yaml
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
@@ -81,10 +81,11 @@ def bank_texts(root: Path, rel: str = "policy/phrase_bank.yml") -> List[Text]:
     return out
 
 
-def _strings(node: ast.AST) -> Iterator[ast.Constant]:
-    for sub in ast.walk(node):
+def _strings(node: Optional[ast.AST]) -> Iterator[Tuple[int, str]]:
+    """(line, text) of every string constant under ``node``."""
+    for sub in ast.walk(node) if node is not None else ():
         if isinstance(sub, ast.Constant) and isinstance(sub.value, str):
-            yield sub
+            yield sub.lineno, sub.value
 
 
 def action_texts(root: Path, folder: str = "bot/actions") -> List[Text]:
@@ -93,17 +94,21 @@ def action_texts(root: Path, folder: str = "bot/actions") -> List[Text]:
         rel = path.relative_to(root).as_posix()
         tree = ast.parse(path.read_text(encoding="utf-8"), filename=rel)
         for stmt in tree.body:
-            targets = stmt.targets if isinstance(stmt, ast.Assign) else [stmt.target] \
-                if isinstance(stmt, ast.AnnAssign) and stmt.value is not None else []
+            targets: List[ast.expr] = []
+            value: Optional[ast.expr] = None
+            if isinstance(stmt, ast.Assign):
+                targets, value = list(stmt.targets), stmt.value
+            elif isinstance(stmt, ast.AnnAssign) and stmt.value is not None:
+                targets, value = [stmt.target], stmt.value
             for target in targets:
                 if isinstance(target, ast.Name) and target.id.isupper():
-                    out += [Text(rel, c.lineno, target.id, c.value, "action") for c in _strings(stmt.value)
-                            if " " in c.value.strip()]
+                    out += [Text(rel, line, target.id, text, "action") for line, text in _strings(value)
+                            if " " in text.strip()]
         for call in ast.walk(tree):
             if isinstance(call, ast.Call) and isinstance(call.func, ast.Attribute) and call.func.attr in SAY \
                     and call.args:
-                out += [Text(rel, c.lineno, f"{call.func.attr}()", c.value, "action") for c in _strings(call.args[0])
-                        if " " in c.value.strip()]
+                out += [Text(rel, line, f"{call.func.attr}()", text, "action") for line, text in _strings(call.args[0])
+                        if " " in text.strip()]
     return out
 
 

@@ -108,24 +108,29 @@ class Chat:
     def agent_joins(self, wait: Tuple[int, int] = (40, 900)) -> None:
         self.agent = self.rng.choice(self.agents)
         self.at += dt.timedelta(seconds=self.rng.randint(*wait))
+        assert self.handoff is not None, "agent_joins() follows hand_off()"
         self.handoff.accepted_by, self.handoff.accepted_at = self.agent.id, self.at
         self._add(Sender.SYSTEM, AGENT_JOINED.format(name=self.agent.display_name), gap=(0, 1))
 
     def agent_says(self, *texts: str) -> None:
+        assert self.agent is not None, "agent_says() follows agent_joins()"
         for text in texts:
             msg = self._add(Sender.AGENT, text, gap=(20, 150), agent_id=self.agent.id)
             if self.conv.first_agent_reply_at is None:
                 self.conv.first_agent_reply_at = msg.created_at
 
     def grant(self, kind: ResolutionKind, amount: str, why: str, by: Actor = Actor.BOT) -> None:
+        assert self.customer is not None, "grants belong to a known customer"
+        assert by is Actor.BOT or self.agent is not None, "an agent's grant follows agent_joins()"
         self.s.add(Resolution(customer_id=self.customer.id, kind=kind, status=ResolutionStatus.GRANTED,
-                              amount=Decimal(amount), granted_by=by, agent_id=self.agent.id if by is Actor.AGENT else None,
+                              amount=Decimal(amount), granted_by=by, agent_id=self.agent.id if by is Actor.AGENT and self.agent else None,
                               conversation_id=self.conv.id, reason=f"Demo history: {why}", created_at=self.at))
 
     def resolve(self, disposition: str, csat: Optional[int]) -> None:
         self._add(Sender.SYSTEM, RESOLVED, gap=(30, 240))
         self.conv.status, self.conv.resolved_at, self.conv.disposition = ConversationStatus.RESOLVED, self.at, disposition
-        self.handoff.ended_at, self.handoff.outcome = self.at, "resolved"
+        if self.handoff is not None:
+            self.handoff.ended_at, self.handoff.outcome = self.at, "resolved"
         if csat is not None:
             self._add(Sender.SYSTEM, "Thank you for letting us know." if csat > 2 else
                       "Thank you for telling us. We clearly didn't get this right, and we'll look at what went wrong.",

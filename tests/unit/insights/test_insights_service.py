@@ -7,8 +7,9 @@ import datetime as dt
 import pytest
 import pytest_asyncio
 
+from common.phrase_bank import load_phrase_bank
 from handoff import errors
-from handoff.policy import load_phrase_bank, load_policy
+from handoff.policy import load_handoff_policy
 from handoff.service import agents, insights
 from handoff.service.context import Service
 from handoff.service.ratelimit import RateLimiter
@@ -33,7 +34,7 @@ async def svc(db_settings, db_session_factory):
                            text="Hey! I'm the support assistant. How can we help today?")])
         s.commit()
     engine = make_async_engine(db_settings)
-    yield Service(settings=db_settings, policy=load_policy(db_settings.policy_path("handoff.yml")),
+    yield Service(settings=db_settings, policy=load_handoff_policy(db_settings.policy_path("handoff.yml")),
                   phrase_bank=load_phrase_bank(db_settings.policy_path("phrase_bank.yml")),
                   db=async_session_factory(engine), rasa=None, detector=None, notifier=None,
                   limiter=RateLimiter(5, 60))
