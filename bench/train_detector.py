@@ -136,7 +136,7 @@ def matrix(feats: Sequence[Sequence[str]], index: Dict[str, int], idf: numpy.nda
 def fit(x, y: Sequence[int], c: float):
     from sklearn.linear_model import LogisticRegression
 
-    return LogisticRegression(C=c, solver="liblinear", max_iter=1000).fit(x, y)
+    return LogisticRegression(C=c, solver="liblinear", max_iter=1000, random_state=0).fit(x, y)
 
 
 def cross_validated_auc(x, y: Sequence[int], c: float, folds: int = 5) -> float:
