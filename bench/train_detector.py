@@ -38,11 +38,11 @@ ROOT = Path(__file__).resolve().parents[1]
 NLU_DIR = ROOT / "bot" / "data" / "nlu"
 _ENTITY = re.compile(r"\[([^\]]*)\](?:\([^)]*\)|\{[^}]*\})")  # "[1042](order_number)" -> "1042"
 # Routine requests: calm for every head. Problem reports (late, damaged, wrong item, billing...)
-# are left out: calmly worded, they should not read as upset, and they are not always calm.
+# and returns, refunds and cancellations are left out: they are often calmly worded, but not
+# always calm ("the quality is poor, I'm sending it back").
 CALM_INTENTS = frozenset({"order_status", "place_order", "faq", "get_invoice", "change_order",
                           "change_shipping_address", "upgrade_plan", "manage_account", "greet",
-                          "thank", "goodbye", "affirm", "inform", "refund_status", "return_item",
-                          "cancel_order", "setup_help", "request_refund"})
+                          "thank", "goodbye", "affirm", "inform", "setup_help"})
 HEADS = ("anger", "negative", "offensive")
 MIN_DF = 3          # features seen in fewer training tweets are dropped
 MAX_FEATURES = 60000  # then the most frequent ones are kept

@@ -12,9 +12,10 @@ rows rated elevated or severe at or under ``--max-calm-elevated``. Prints the se
 best mean ROC-AUC; copy the chosen ones into policy/detector.yml by hand. The GoEmotions
 held-out half, TweetEval emotion val, offensive val and our probe set are never read here.
 
-The shipped setting: the best GoEmotions tune-half AUC among the printed settings with an AUC
-of at least 0.885 on [1] and 0.84 on [2] (the negative head stands in for complaints, which we
-have no data for); ``--top 5000`` prints them all.
+The pick (printed last, shipped in policy/detector.yml): among settings at least as good as the
+rules alone on [0] and keeping ``sentiment.weight`` >= 0.5 (the parse-aware negation lives
+there), the best AUC sum on [1] + [2] (the negative head stands in for complaints to
+companies, which we have no data for). ``--top 5000`` prints every setting.
 
 Usage: python -m bench.tune_detector [--eval-dir DIR] [--data-dir DIR] [--top 15]
        [--highest-severe 0.82] [--highest-elevated 0.42] [--max-calm-severe 0.016]
@@ -167,10 +168,13 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
                 results.append((float(numpy.mean(aucs)), aucs, ws, fs, sw, elevated, severe))
     results.sort(key=lambda r: -r[0])
     print(f"heads {heads}; " + "; ".join(f"[{k}] {ts.name} n={len(ts.y)}" for k, ts in enumerate(sets)))
-    base = next(r for r in results if not any(r[2]) and r[4] == policy.sentiment.weight)
-    for mean, aucs, ws, fs, sw, elevated, severe in [base] + results[:args.top]:
-        print(f"mean AUC {mean:.4f} ({' / '.join(f'{a:.4f}' for a in aucs)})  head weights {ws} floors {fs} "
-              f"sentiment {sw}  elevated {elevated} severe {severe}")
+    rules = next(r for r in results if not any(r[2]) and r[4] == max(SENTIMENT_WEIGHTS))
+    eligible = [r for r in results if r[1][0] >= rules[1][0] and r[4] >= 0.5]
+    pick = max(eligible, key=lambda r: r[1][1] + r[1][2]) if eligible else rules
+    for label, (mean, aucs, ws, fs, sw, elevated, severe) in (
+            [("rules alone", rules)] + [("", r) for r in results[:args.top]] + [("PICK", pick)]):
+        print(f"{label:<11} mean AUC {mean:.4f} ({' / '.join(f'{a:.4f}' for a in aucs)})  head weights {ws} "
+              f"floors {fs} sentiment {sw}  elevated {elevated} severe {severe}")
     return 0
 
 
