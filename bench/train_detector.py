@@ -83,7 +83,8 @@ def datasets(data: Path, with_nlu: bool = True) -> Dict[str, Tuple[List[str], Li
     tw = data / "tweeteval"
     et, el = read_split(tw / "emotion", "train")
     ot, ol = read_split(tw / "offensive", "train")
-    st, sl = [], []
+    st: List[str] = []
+    sl: List[str] = []
     for split in ("val", "test"):
         t, lab = read_split(tw / "sentiment", split)
         st, sl = st + t, sl + lab

@@ -164,7 +164,7 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
                                   args.max_calm_elevated)
                 if severe is None or elevated is None:
                     continue
-                aucs = [auc(ts.y, s) for ts, s in zip(sets, scores)]
+                aucs = [auc(ts.y.tolist(), s.tolist()) for ts, s in zip(sets, scores)]
                 results.append((float(numpy.mean(aucs)), aucs, ws, fs, sw, elevated, severe))
     results.sort(key=lambda r: -r[0])
     print(f"heads {heads}; " + "; ".join(f"[{k}] {ts.name} n={len(ts.y)}" for k, ts in enumerate(sets)))
