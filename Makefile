@@ -12,7 +12,7 @@ export SQLALCHEMY_SILENCE_UBER_WARNING := 1
 
 .DEFAULT_GOAL := help
 .PHONY: help setup db train run test test-unit test-stories test-integration test-browser \
-        validate lint lint-tone insights nlu-report eval-detector bench clean
+        validate lint lint-tone insights nlu-report eval-detector train-detector bench clean
 
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-18s %s\n", $$1, $$2}'
@@ -91,7 +91,11 @@ test-integration: setup train ## Real processes on loopback, driven over Socket.
 test-browser: setup train ## Headless Chromium against a running stack
 	$(PY) -m pytest -q tests/browser
 
-eval-detector: setup ## Detector figures on ../shared/eval (AUC, calm rated severe, per-reason precision)
+eval-detector: setup ## Detector figures on ../shared (held-out AUC, calm rated severe, per-reason precision)
+	$(PY) -m bench.eval_detector
+
+train-detector: setup ## Retrain the detector's learned heads (reads ../shared/data at train time only)
+	$(PY) -m bench.train_detector
 	$(PY) -m bench.eval_detector
 
 bench: setup train db ## Benchmarks (figures go into the README)

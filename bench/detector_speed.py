@@ -21,8 +21,10 @@ import time
 from pathlib import Path
 from typing import List, Optional, Sequence
 
+from bench.shared import shared_dir
+
 ROOT = Path(__file__).resolve().parents[1]
-DEFAULT_EVAL_DIR = ROOT.parent / "shared" / "eval"
+DEFAULT_EVAL_DIR = shared_dir() / "eval"
 CUSTOMER_MESSAGES = [
     "I'm so frustrated! I paid for overnight shipping for a birthday gift and it's three days late.",
     "Where is my order #1042?",

@@ -1,10 +1,12 @@
 """Detector figures on public, human-labelled data (``make eval-detector``).
 
-Data: ../shared/eval (GoEmotions dev, TweetEval emotion validation; see its README).
+Data: ../shared/eval (GoEmotions dev, TweetEval emotion validation; see its README) and
+TweetEval offensive validation (../shared/data/tweeteval/offensive/val_*).
 Positives: GoEmotions ``anger``/``disgust``; calm: rows with no negative label; TweetEval
-anger vs the rest. GoEmotions rows are split by a hash of the comment id: the "tune" half was
-used to set the policy's weights, the "held-out" half and all of TweetEval were not.
-VADER's negated compound score is computed in the same run as a baseline.
+anger vs the rest; offensive vs not. GoEmotions rows are split by a hash of the comment id: the
+"tune" half was used to set the policy's weights (with the learned heads' out-of-fold training
+data, ``bench.tune_detector``); the "held-out" half, TweetEval emotion val and offensive val
+were never used to train or tune. VADER's negated compound score is the baseline.
 
 Also reported, on a separate line: our own probe set of customer-service messages
 (tests/unit/detect/data/service_probe.tsv, written by us in the styles of airline, bank,
@@ -24,8 +26,10 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Dict, List, Optional, Sequence, Tuple
 
+from bench.shared import shared_dir
+
 ROOT = Path(__file__).resolve().parents[1]
-DEFAULT_EVAL_DIR = ROOT.parent / "shared" / "eval"
+DEFAULT_EVAL_DIR = shared_dir() / "eval"
 DEFAULT_PROBE = ROOT / "tests" / "unit" / "detect" / "data" / "service_probe.tsv"
 PROBE_LABELS = ("severe", "elevated", "calm")
 NEGATIVE = frozenset({"anger", "annoyance", "disappointment", "disapproval", "disgust",
@@ -61,6 +65,14 @@ def load_tweeteval(folder: Path) -> List[Row]:
     texts = (folder / "val_text.txt").read_text(encoding="utf-8").splitlines()
     labels = (folder / "val_labels.txt").read_text(encoding="utf-8").split()
     return [Row(t, frozenset({names[l]}), "held-out") for t, l in zip(texts, labels, strict=True)]
+
+
+def load_offensive(folder: Path) -> List[Row]:
+    """TweetEval offensive validation (not in the learned heads' training data)."""
+    texts = (folder / "val_text.txt").read_text(encoding="utf-8").split("\n")
+    labels = (folder / "val_labels.txt").read_text(encoding="utf-8").split()
+    return [Row(t, frozenset({"offensive" if lab == "1" else "not"}), "held-out")
+            for t, lab in zip(texts, labels)]
 
 
 def load_probe(path: Path) -> List[Row]:
@@ -141,6 +153,18 @@ def tweeteval_report(sc: Scored) -> List[str]:
     ]
 
 
+def offensive_report(sc: Scored) -> List[str]:
+    y = [int("offensive" in r.labels) for r in sc.rows]
+    det = auc(y, [f.score for f in sc.findings])
+    vad = auc(y, sc.vader)
+    p, r, n = pr([f.severity == "severe" for f in sc.findings], [bool(v) for v in y])
+    return [
+        f"TweetEval offensive val [held-out] n={len(y)} offensive={sum(y)}",
+        f"  ROC-AUC offensive vs not: detector {det:.3f} | VADER negated compound {vad:.3f}",
+        f"  severity=severe vs offensive: precision {p:.3f} recall {r:.3f} (rated severe: {n})",
+    ]
+
+
 def probe_report(sc: Scored) -> List[str]:
     """Severe vs calm AUC and how each label was rated, on our own probe set."""
     label = [next(iter(r.labels)) for r in sc.rows]
@@ -210,10 +234,14 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
     detector, vader = Detector.load(args.policy), SentimentIntensityAnalyzer()
     ge = Scored(load_goemotions(args.eval_dir / "goemotions"), detector, vader)
     te = Scored(load_tweeteval(args.eval_dir / "tweeteval_emotion"), detector, vader)
-    lines = ["Detector evaluation (policy tuned on the GoEmotions 'tune' half only)", ""]
+    learned = "with the learned heads" if detector.model is not None else "rules only (no learned section)"
+    lines = [f"Detector evaluation, {learned} (tuned on the GoEmotions 'tune' half only)", ""]
     for split in ("held-out", "tune"):
         lines += goemotions_report(ge, split) + [""]
     lines += tweeteval_report(te) + [""]
+    offensive = args.eval_dir.parent / "data" / "tweeteval" / "offensive"
+    if (offensive / "val_text.txt").is_file():
+        lines += offensive_report(Scored(load_offensive(offensive), detector, vader)) + [""]
     if args.probe.is_file():
         lines += probe_report(Scored(load_probe(args.probe), detector, vader)) + [""]
     sentiment = detector.policy.sentiment

@@ -6,6 +6,7 @@
 
 from handoff.detect.detector import Detector
 from handoff.detect.finding import Finding, Turn
+from handoff.detect.learned import ModelError
 from handoff.detect.policy import PolicyError
 
-__all__ = ["Detector", "Finding", "Turn", "PolicyError"]
+__all__ = ["Detector", "Finding", "Turn", "PolicyError", "ModelError"]

@@ -17,6 +17,7 @@ from typing import IO, Any, Dict, List, Optional, Sequence, Tuple
 
 from handoff.detect.detector import Detector
 from handoff.detect.finding import Finding, Turn
+from handoff.detect.learned import ModelError
 from handoff.detect.policy import PolicyError
 
 
@@ -82,7 +83,7 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
     args = parser.parse_args(argv)
     try:
         detector = Detector.load(args.policy)
-    except PolicyError as exc:
+    except (PolicyError, ModelError) as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
     sys.stdin.reconfigure(encoding="utf-8", errors="replace")  # type: ignore[attr-defined]

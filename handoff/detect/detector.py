@@ -7,10 +7,11 @@ from typing import Any, List, Optional, Sequence
 
 from handoff.detect import conversation as conv
 from handoff.detect.finding import Evidence, Finding, Turn
+from handoff.detect.learned import LearnedModel, learned_evidence
 from handoff.detect.lexicon import Lexicon, load_lexicon
 from handoff.detect.message import analyse
 from handoff.detect.pipeline import Pipeline, load_pipeline
-from handoff.detect.policy import Policy, load_policy
+from handoff.detect.policy import Policy, load_detector_policy
 from handoff.detect.scoring import combine
 
 
@@ -21,9 +22,15 @@ class Detector:
     (spaCy inference is re-entrant for single documents).
     """
 
-    def __init__(self, nlp: Any, lexicon: Lexicon, policy: Policy) -> None:
-        """``nlp``: a ``Pipeline`` or the spaCy ``Language`` from ``load_pipeline()``."""
+    def __init__(self, nlp: Any, lexicon: Lexicon, policy: Policy,
+                 model: Optional[LearnedModel] = None) -> None:
+        """``nlp``: a ``Pipeline`` or the spaCy ``Language`` from ``load_pipeline()``;
+        ``model``: the learned heads (read from the policy's ``learned.model`` when None and
+        the policy has a ``learned`` section)."""
         self.nlp, self.lexicon, self.policy = Pipeline.of(nlp), lexicon, policy
+        if model is None and policy.learned is not None:
+            model = LearnedModel.load(policy.learned.model_path)
+        self.model = model
         self._order_pattern = conv.compile_order_pattern(policy.conversation)
 
     @classmethod
@@ -33,8 +40,9 @@ class Detector:
         Raises:
             PolicyError: the policy file is missing or invalid.
             ModelNotFound: the pinned spaCy model is not installed.
+            ModelError: the learned model file is missing or unreadable.
         """
-        policy = load_policy(policy_path)
+        policy = load_detector_policy(policy_path)
         nlp = load_pipeline()
         lexicon = load_lexicon(policy.sentiment.extra_negations)
         return cls(nlp, lexicon, policy)
@@ -42,7 +50,10 @@ class Detector:
     def _message_evidence(self, text: str) -> List[Evidence]:
         if not isinstance(text, str):
             raise TypeError(f"text must be a string, got {type(text).__name__}")
-        return analyse(self.nlp, self.lexicon, self.policy, text)
+        evidence = analyse(self.nlp, self.lexicon, self.policy, text)
+        if self.model is not None and self.policy.learned is not None:
+            evidence.extend(learned_evidence(self.model, self.policy.learned, text))
+        return evidence
 
     def score_message(self, text: str) -> Finding:
         """Message-level finding: this text alone."""

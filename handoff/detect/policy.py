@@ -16,7 +16,8 @@ import yaml
 from handoff.detect.finding import TOPICS
 from handoff.detect.phrases import PhraseError, PhraseSet
 
-DEFAULT_POLICY_PATH = Path(__file__).resolve().parents[2] / "policy" / "detector.yml"
+REPO_ROOT = Path(__file__).resolve().parents[2]
+DEFAULT_POLICY_PATH = REPO_ROOT / "policy" / "detector.yml"
 
 
 class PolicyError(ValueError):
@@ -149,6 +150,25 @@ class ConversationPolicy:
 
 
 @dataclass(frozen=True)
+class HeadPolicy:
+    """How one learned head counts: strength = (p - floor) / (1 - floor), 0 below the floor."""
+
+    head: str
+    weight: float
+    floor: float
+    reason: str
+
+
+@dataclass(frozen=True)
+class LearnedPolicy:
+    """The learned model's file and how its heads add to the score."""
+
+    model_path: Path
+    heads: Tuple[HeadPolicy, ...]
+    min_reason: float
+
+
+@dataclass(frozen=True)
 class Policy:
     """Everything in policy/detector.yml, validated."""
 
@@ -161,6 +181,19 @@ class Policy:
     amount_threshold: float
     amount_reason: str
     conversation: ConversationPolicy
+    learned: Optional[LearnedPolicy] = None
+
+
+def _learned(sec: _Section) -> LearnedPolicy:
+    model = Path(sec.text("model"))
+    heads_sec = sec.section("heads")
+    heads = []
+    for name in heads_sec.data:
+        head = heads_sec.section(str(name))
+        floor = head.num("floor", hi=0.99)
+        heads.append(HeadPolicy(str(name), head.num("weight", hi=10), floor, head.text("reason")))
+    return LearnedPolicy(model_path=model if model.is_absolute() else REPO_ROOT / model,
+                         heads=tuple(heads), min_reason=sec.num("min_reason", 0.0, hi=1))
 
 
 def _cue(root: _Section, name: str, key: str = "phrases") -> CuePolicy:
@@ -272,10 +305,11 @@ def parse_policy(data: Any) -> Policy:
         intensity=intensity, topics=topics, amount_threshold=amount.num("threshold"),
         amount_reason=amount.text("reason"),
         conversation=_conversation(root.section("conversation")),
+        learned=_learned(root.section("learned")) if "learned" in root.data else None,
     )
 
 
-def load_policy(path: Optional[Path] = None) -> Policy:
+def load_detector_policy(path: Optional[Path] = None) -> Policy:
     """Read and validate the policy file (default: policy/detector.yml)."""
     path = Path(path) if path is not None else DEFAULT_POLICY_PATH
     try:

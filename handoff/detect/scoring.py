@@ -9,12 +9,16 @@ from handoff.detect.finding import Evidence, Finding
 from handoff.detect.policy import Policy
 
 TOPIC_PREFIX = "topic:"
+LEARNED_PREFIX = "learned:"  # the learned model's heads (handoff/detect/learned.py)
 
 
 def weight_of(policy: Policy, signal: str) -> float:
     """The policy weight of a signal name."""
     if signal in policy.cues:
         return policy.cues[signal].weight
+    if signal.startswith(LEARNED_PREFIX) and policy.learned is not None:
+        name = signal[len(LEARNED_PREFIX):]
+        return next((h.weight for h in policy.learned.heads if h.head == name), 0.0)
     conv = policy.conversation
     return {
         "sentiment": policy.sentiment.weight,
@@ -78,7 +82,7 @@ def combine(policy: Policy, evidence: Sequence[Evidence], *, customer_value: flo
     for ev in ranked:
         if ev.signal == "sentiment" and ev.strength < policy.sentiment.min_reason:
             continue
-        if ev.reason not in reasons:
+        if ev.reason and ev.reason not in reasons:
             reasons.append(ev.reason)
     if boosted and value_reason:
         reasons.append(value_reason)

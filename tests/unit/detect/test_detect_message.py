@@ -21,7 +21,10 @@ def test_negation_through_the_parse(detector):
     calm = detector.score_message("I'm not unhappy with it.")
     assert calm.severity == "none" and calm.signals.get("sentiment", 0) < 0.1
     plain = detector.score_message("I'm unhappy with it.")
-    assert plain.score > calm.score + 0.2
+    # The parse-aware sentiment carries the difference; the learned heads read n-grams (no
+    # parse) and add a little to both, and sentiment weighs 0.5 since they came (was 0.7).
+    assert plain.signals["sentiment"] > calm.signals.get("sentiment", 0) + 0.2
+    assert plain.score > calm.score + 0.15
     negated = detector.score_message("It's not good at all.")
     assert "'not good'" in reasons(negated)
     assert detector.score_message("I don't hate it").signals.get("anger") is None

@@ -8,7 +8,7 @@ import pytest
 import yaml
 
 from handoff.detect.phrases import PhraseSet
-from handoff.detect.policy import DEFAULT_POLICY_PATH, PolicyError, load_policy, parse_policy
+from handoff.detect.policy import DEFAULT_POLICY_PATH, PolicyError, load_detector_policy, parse_policy
 
 
 def shipped() -> dict:
@@ -16,7 +16,7 @@ def shipped() -> dict:
 
 
 def test_shipped_policy_is_valid():
-    policy = load_policy()
+    policy = load_detector_policy()
     assert 0 < policy.thresholds.elevated < policy.thresholds.severe
     assert {t.name for t in policy.topics} == {"safety", "fraud", "account_takeover", "legal",
                                                "chargeback", "vulnerable"}
@@ -60,11 +60,11 @@ def test_unknown_topic_and_missing_section():
 
 def test_unreadable_or_malformed_file(tmp_path: Path):
     with pytest.raises(PolicyError, match="cannot read"):
-        load_policy(tmp_path / "missing.yml")
+        load_detector_policy(tmp_path / "missing.yml")
     bad = tmp_path / "bad.yml"
     bad.write_text("thresholds: [unclosed", encoding="utf-8")
     with pytest.raises(PolicyError, match="not valid YAML"):
-        load_policy(bad)
+        load_detector_policy(bad)
 
 
 def test_designer_edit_takes_effect(detector, tmp_path: Path):
@@ -74,6 +74,6 @@ def test_designer_edit_takes_effect(detector, tmp_path: Path):
     data["anger"]["words"].append("kerfuffle")
     edited = tmp_path / "detector.yml"
     edited.write_text(yaml.safe_dump(data), encoding="utf-8")
-    custom = Detector(detector.nlp, detector.lexicon, load_policy(edited))
+    custom = Detector(detector.nlp, detector.lexicon, load_detector_policy(edited))
     assert "anger" in custom.score_message("what a kerfuffle").signals
     assert "anger" not in detector.score_message("what a kerfuffle").signals
