@@ -72,7 +72,7 @@ def load_offensive(folder: Path) -> List[Row]:
     texts = (folder / "val_text.txt").read_text(encoding="utf-8").split("\n")
     labels = (folder / "val_labels.txt").read_text(encoding="utf-8").split()
     return [Row(t, frozenset({"offensive" if lab == "1" else "not"}), "held-out")
-            for t, lab in zip(texts, labels)]
+            for t, lab in zip(texts, labels, strict=False)]
 
 
 def load_probe(path: Path) -> List[Row]:

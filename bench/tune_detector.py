@@ -67,7 +67,7 @@ class TuneSet:
             s = f.signals
             other = sum(v for k, v in s.items() if not k.startswith("topic:") and k not in ("intensity", "sentiment"))
             rows.append((other, s.get("sentiment", 0.0) / sw, s.get("intensity", 0.0) / iw, bool(f.topics)))
-        base, sent, inten, topic = zip(*rows)
+        base, sent, inten, topic = zip(*rows, strict=False)
         self.base, self.sentiment = numpy.array(base), numpy.array(sent)
         self.intensity, self.topic = numpy.array(inten), numpy.array(topic)
 
@@ -75,7 +75,7 @@ class TuneSet:
                  topic_floor: float) -> numpy.ndarray:
         """The score ``combine`` gives with these head weights and floors and sentiment weight."""
         learned = sum(w * numpy.clip((self.probs[:, h] - f) / (1 - f), 0, None)
-                      for h, (w, f) in enumerate(zip(ws, fs)) if w)
+                      for h, (w, f) in enumerate(zip(ws, fs, strict=False)) if w)
         raw = (self.base + sw * self.sentiment + learned) * (1 + amp * self.intensity) + iw * self.intensity
         score = 1 - numpy.exp(-raw)
         return numpy.where(self.topic, numpy.maximum(score, topic_floor), score)
@@ -153,7 +153,7 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
     results: List[tuple] = []
     for ws in itertools.product(WEIGHTS, repeat=len(heads)):
         for fs in itertools.product(FLOORS, repeat=len(heads)):
-            if any(w == 0 and f != FLOORS[0] for w, f in zip(ws, fs)):
+            if any(w == 0 and f != FLOORS[0] for w, f in zip(ws, fs, strict=False)):
                 continue
             for sw in SENTIMENT_WEIGHTS:
                 scores = [ts.combined(ws, fs, sw, amp, iw, floor) for ts in sets]
@@ -164,7 +164,7 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
                                   args.max_calm_elevated)
                 if severe is None or elevated is None:
                     continue
-                aucs = [auc(ts.y.tolist(), s.tolist()) for ts, s in zip(sets, scores)]
+                aucs = [auc(ts.y.tolist(), s.tolist()) for ts, s in zip(sets, scores, strict=False)]
                 results.append((float(numpy.mean(aucs)), aucs, ws, fs, sw, elevated, severe))
     results.sort(key=lambda r: -r[0])
     print(f"heads {heads}; " + "; ".join(f"[{k}] {ts.name} n={len(ts.y)}" for k, ts in enumerate(sets)))

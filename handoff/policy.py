@@ -33,7 +33,7 @@ class QueuePolicy:
 
 
 def _detector_conversation(path: Optional[Path] = None) -> ConversationPolicy:
-    return detect_policy.load_policy(path).conversation
+    return detect_policy.load_detector_policy(path).conversation
 
 
 @dataclass(frozen=True)

@@ -10,6 +10,7 @@ may add ``intent`` and ``confidence`` for the bot's reading of that turn).
 from __future__ import annotations
 
 import argparse
+import io
 import json
 import sys
 from pathlib import Path
@@ -86,7 +87,8 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
     except (PolicyError, ModelError) as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
-    sys.stdin.reconfigure(encoding="utf-8", errors="replace")  # type: ignore[attr-defined]
-    sys.stdout.reconfigure(encoding="utf-8")  # type: ignore[attr-defined]
+    for stream, errors in ((sys.stdin, "replace"), (sys.stdout, "strict")):
+        if isinstance(stream, io.TextIOWrapper):
+            stream.reconfigure(encoding="utf-8", errors=errors)
     run(detector, sys.stdin, sys.stdout, conversation=args.conversation, details=args.details)
     return 0

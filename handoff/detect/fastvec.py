@@ -118,12 +118,12 @@ def compile_tok2vec(model: Any) -> Optional[FastTok2Vec]:
         pad = int(encoders[0].attrs.get("pad", 0))
         columns = extract[0].attrs["columns"]
         embeds = []
-        for getter, emb in zip(getitems, hashembeds):
+        for getter, emb in zip(getitems, hashembeds, strict=False):
             index = getter.attrs["index"]
             column = index[1] if isinstance(index, tuple) else index
             embeds.append(_Embed(int(column), emb.get_param("E"), int(emb.attrs["seed"])))
         blocks = [(int(w.attrs["window_size"]), _block(m, n))
-                  for w, m, n in zip(windows, maxouts[1:], norms[1:])]
+                  for w, m, n in zip(windows, maxouts[1:], norms[1:], strict=False)]
         return FastTok2Vec(model.ops, columns, embeds, _block(maxouts[0], norms[0]), blocks, pad)
     except (KeyError, ValueError, AttributeError, TypeError):
         return None

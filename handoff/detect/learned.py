@@ -105,7 +105,7 @@ class LearnedModel:
         the strongest word's contribution."""
         contrib = self.coef[self.heads.index(head), vector.ids] * vector.values
         per_token: Dict[int, float] = {}
-        for pos, c in zip(vector.positions, contrib.tolist()):
+        for pos, c in zip(vector.positions, contrib.tolist(), strict=False):
             per_token[pos] = per_token.get(pos, 0.0) + c
         words: List[str] = []
         best = 0.0
@@ -122,7 +122,7 @@ class LearnedModel:
         """Every head's reading of ``text``, in the model's head order."""
         vector = self.vectorise(text)
         return [Reading(head, p, self.top_words(vector, head, top))
-                for head, p in zip(self.heads, self.probabilities(vector))]
+                for head, p in zip(self.heads, self.probabilities(vector), strict=False)]
 
 
 @dataclass(frozen=True)
@@ -142,7 +142,7 @@ def learned_evidence(model: "LearnedModel", policy: LearnedPolicy, text: str) ->
     ``policy.min_reason`` counts with no reason shown (as weak sentiment does).
     """
     vector = model.vectorise(text)
-    probability = dict(zip(model.heads, model.probabilities(vector)))
+    probability = dict(zip(model.heads, model.probabilities(vector), strict=False))
     out: List[Evidence] = []
     for head in policy.heads:
         p = probability.get(head.head)

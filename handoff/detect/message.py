@@ -93,7 +93,7 @@ def parse(nlp: Any, lexicon: Lexicon, text: str,
     heads = numpy.zeros(len(doc), dtype="int64")
     deps = numpy.full(len(doc), doc.vocab.strings.add("ROOT"), dtype="uint64")
     subs = pipe.annotate([doc[a:b].as_doc() for a, b in targets])
-    for (a, _), sub in zip(targets, subs):
+    for (a, _), sub in zip(targets, subs, strict=False):
         for tok in sub:
             heads[a + tok.i] = tok.head.i - tok.i
             deps[a + tok.i] = tok.dep
@@ -143,18 +143,17 @@ def analyse(nlp: Any, lexicon: Lexicon, policy: Policy, text: str) -> List[Evide
         span = doc.char_span(m.start, m.end, alignment_mode="expand")
         if span is not None:
             sarcastic_tokens.update(t.i for t in span)
-    curve = {"center": sp.center, "spread": sp.spread}
-    neg = negativity(polarities, positive_offset=sp.positive_offset,
-                     ignore_positive=sarcastic_tokens, **curve)
+    neg = negativity(polarities, positive_offset=sp.positive_offset, center=sp.center, spread=sp.spread,
+                     ignore_positive=sarcastic_tokens)
     sarcasm: Optional[Evidence] = None
     if sarcasm_spans:
-        raw_neg = negativity(polarities, positive_offset=0.0, **curve)
+        raw_neg = negativity(polarities, positive_offset=0.0, center=sp.center, spread=sp.spread)
         context = (cues.get("anger") or cues.get("profanity") or cues.get("escalation")
                    or intensity or raw_neg.strength >= policy.sarcasm_context)
         if context:
             sarcasm = cue_evidence("sarcasm", policy.cues["sarcasm"], text)
     if sarcasm is None and sarcastic_tokens:
-        neg = negativity(polarities, positive_offset=sp.positive_offset, **curve)
+        neg = negativity(polarities, positive_offset=sp.positive_offset, center=sp.center, spread=sp.spread)
 
     evidence.extend(cues.values())
     if sarcasm is not None:

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from typing import Dict, List, Sequence, Tuple
+from typing import Dict, List, Optional, Pattern, Sequence, Tuple
 
 RAW_PREFIX = "re:"
 _JOINER = r"[\W_]+"
@@ -76,10 +76,7 @@ class PhraseSet:
         plain = [p for p in self.phrases if not p.startswith(RAW_PREFIX)]
         parts = [_grouped(plain)] if plain else []
         parts += [f"(?:{phrase_pattern(p)})" for p in self.phrases if p.startswith(RAW_PREFIX)]
-        if parts:
-            self._regex = re.compile("|".join(parts), re.IGNORECASE)
-        else:
-            self._regex = None
+        self._regex: Optional[Pattern[str]] = re.compile("|".join(parts), re.IGNORECASE) if parts else None
 
     def __bool__(self) -> bool:
         return self._regex is not None

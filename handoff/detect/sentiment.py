@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
-from typing import Any, FrozenSet, Iterable, List, Optional, Sequence, Set
+from typing import AbstractSet, Any, FrozenSet, Iterable, List, Optional, Sequence
 
 from handoff.detect.lexicon import Lexicon
 
@@ -117,7 +117,7 @@ class Negativity:
 
 
 def negativity(polarities: Sequence[Polarity], *, positive_offset: float, center: float,
-               spread: float, ignore_positive: Set[int] = frozenset()) -> Negativity:
+               spread: float, ignore_positive: AbstractSet[int] = frozenset()) -> Negativity:
     """Negative mass minus part of the positive mass, through a logistic curve to 0..1.
 
     Args:

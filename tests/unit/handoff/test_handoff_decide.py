@@ -82,7 +82,7 @@ def test_only_the_policys_topics_are_high_stakes(policy) -> None:
 def test_repeats_are_the_detectors_rule(policy) -> None:
     """decide counts repeats with the detector's similarity (one rule, policy/detector.yml)."""
     from handoff.detect import conversation
-    from handoff.detect.policy import load_policy as load_detector_policy
+    from handoff.detect.policy import load_detector_policy
 
     assert policy.conversation == load_detector_policy().conversation
     text = "my package never arrived where is it"
