@@ -196,29 +196,36 @@ def running_stack(*, database_url: Optional[str] = None, redis_url: Optional[str
 
 
 @contextlib.contextmanager
-def running_node(extra_env: Optional[Dict[str, str]] = None) -> Iterator[Stack]:
-    """One handoff node on a fresh SQLite store with no Rasa behind it (it counts as down).
+def running_node(extra_env: Optional[Dict[str, str]] = None, *, nodes: int = 1,
+                 redis_url: Optional[str] = None) -> Iterator[Stack]:
+    """Handoff node(s) on a fresh SQLite store with no Rasa behind them (it counts as down).
 
     Enough for what is decided before Rasa is asked (limits, headers, sessions, agents):
     every customer message is committed, acked and, Rasa being down, queued for an agent.
+    Several nodes share the store and ``redis_url``.
     """
     with tempfile.TemporaryDirectory(prefix="node-") as tmp:
         work = Path(tmp)
         database_url = f"sqlite:///{work / 'support.db'}"
         base = {"DATABASE_URL": database_url, "RASA_TOKEN": TOKEN, "SECRET_KEY": SECRET, "IDENTITY_SECRET": SECRET,
                 "RASA_URL": f"http://127.0.0.1:{free_port()}", "ACTION_SERVER_URL": f"http://127.0.0.1:{free_port()}",
-                "SEED_FAST": "1", "RASA_TIMEOUT": "2"}
+                "SEED_FAST": "1", "RASA_TIMEOUT": "2", **({"REDIS_URL": redis_url} if redis_url else {})}
         subprocess.run([PY, "-m", "store.migrate"], cwd=ROOT, env=_env(base), check=True, capture_output=True)
-        port = free_port()
-        proc = Proc("handoff0", [PY, "-m", "handoff"], _env({**base, "HANDOFF_PORT": str(port), **(extra_env or {})}),
-                    work / "handoff0.log", f"http://127.0.0.1:{port}/health")
-        proc.start(timeout=120)
+        procs: Dict[str, Proc] = {}
+        urls: List[str] = []
         try:
-            yield Stack(base_url=f"http://127.0.0.1:{port}", node_urls=[f"http://127.0.0.1:{port}"],
-                        rasa_url=base["RASA_URL"], action_url=base["ACTION_SERVER_URL"], database_url=database_url,
-                        secret_key=SECRET, workdir=work, procs={"handoff0": proc})
+            for i in range(nodes):
+                port = free_port()
+                procs[f"handoff{i}"] = proc = Proc(
+                    f"handoff{i}", [PY, "-m", "handoff"], _env({**base, "HANDOFF_PORT": str(port), **(extra_env or {})}),
+                    work / f"handoff{i}.log", f"http://127.0.0.1:{port}/health")
+                proc.start(timeout=120)
+                urls.append(f"http://127.0.0.1:{port}")
+            yield Stack(base_url=urls[0], node_urls=urls, rasa_url=base["RASA_URL"], action_url=base["ACTION_SERVER_URL"],
+                        database_url=database_url, secret_key=SECRET, workdir=work, procs=procs)
         finally:
-            proc.stop()
+            for proc in procs.values():
+                proc.stop()
 
 
 if __name__ == "__main__":  # pragma: no cover - manual use: python -m tests.stack

@@ -208,3 +208,23 @@ def test_rasa_rest_channel_is_off_and_the_bridge_needs_the_token(stack) -> None:
     bridge = requests.post(f"{stack.rasa_url}/webhooks/bridge/webhook", json={"sender": "x", "message": "hi"},
                            timeout=30)
     assert bridge.status_code == 401
+
+
+def test_with_redis_the_limit_holds_across_nodes() -> None:
+    from tests.services import require_redis
+
+    with running_node({**LIMITS, "RATE_LIMIT_MESSAGES": "3"}, nodes=2, redis_url=require_redis()) as pair:
+        who = _from(f"2001:db8::{uuid.uuid4().hex[:4]}")  # a fresh key: Redis keeps counts between runs
+        first = Customer(pair.node_urls[0], headers=who)
+        try:
+            first.start()
+            assert all(first.say(f"m{i}")["ok"] for i in range(3))
+            session_id = first.session_id
+        finally:
+            first.close()
+        second = Customer(pair.node_urls[1], headers=who)
+        try:
+            second.start(session_id=session_id)
+            assert second.say("from the other node")["error"]["code"] == "rate_limited"
+        finally:
+            second.close()

@@ -151,3 +151,12 @@ async def test_sign_in_is_limited_per_address_and_per_username(svc) -> None:
     with pytest.raises(errors.RateLimited):
         await agents.login(svc, "Dana", "support-demo", "192.0.2.51")
     assert (await agents.login(svc, "sam", "support-demo", "192.0.2.52"))["token"]
+
+
+def test_the_counters_live_in_redis_when_redis_url_is_set() -> None:
+    from handoff.service.ratelimit import make_limiter
+    from handoff.service.ratelimit_redis import RedisLimiter
+
+    assert isinstance(make_limiter(Settings()), MemoryLimiter)
+    shared = make_limiter(Settings(redis_url="redis://127.0.0.1:6379/0", limit_max_keys=50))
+    assert isinstance(shared, RedisLimiter) and shared.fallback.max_keys == 50
