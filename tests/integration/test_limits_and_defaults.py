@@ -16,7 +16,7 @@ import pytest
 import requests
 
 from tests.integration.clients import Agent, Customer, wait_until
-from tests.stack import PY, ROOT, Stack, _env, free_port, running_node
+from tests.stack import PY, RASA, ROOT, Stack, _env, ensure_model, free_port, running_node
 
 pytestmark = pytest.mark.timeout(240, func_only=True)
 
@@ -48,6 +48,20 @@ def test_refuses_to_start_on_all_interfaces_with_development_defaults() -> None:
     assert "refusing to listen on 0.0.0.0" in out
     for name in ("SECRET_KEY", "IDENTITY_SECRET", "RASA_TOKEN", "DEMO_IDENTITIES=0"):
         assert name in out, out
+
+
+def test_rasa_refuses_all_interfaces_with_the_development_token() -> None:
+    """The bridge channel checks where Rasa binds, before Rasa opens its port."""
+    env = _env({})
+    env.pop("RASA_TOKEN", None)
+    args = [RASA, "run", "--enable-api", "--auth-token", "dev-rasa-token", "-i", "0.0.0.0", "-p", str(free_port()),
+            "--model", str(ensure_model()), "--credentials", str(ROOT / "credentials.yml")]
+    try:
+        done = subprocess.run(args, cwd=ROOT, env=env, capture_output=True, text=True, timeout=300)
+    except subprocess.TimeoutExpired:
+        pytest.fail("Rasa started on 0.0.0.0 with the development token")
+    out = done.stdout + done.stderr
+    assert done.returncode != 0 and "refusing to listen on 0.0.0.0" in out and "RASA_TOKEN" in out, out[-2000:]
 
 
 def test_reconnecting_does_not_reset_the_message_limit(node) -> None:
