@@ -9,7 +9,7 @@ page as a script, not as an iframe, so the demo page and the console are both ``
 from __future__ import annotations
 
 from sanic import Request
-from sanic.response import HTTPResponse
+from sanic.response import BaseHTTPResponse
 
 CSP = "; ".join((
     "default-src 'self'",
@@ -30,7 +30,7 @@ HEADERS = {
 }
 
 
-async def add_security_headers(_: Request, response: HTTPResponse) -> None:
+async def add_security_headers(_: Request, response: BaseHTTPResponse) -> None:
     """Sanic response middleware: set what the handler has not set itself."""
     if response is None:
         return
