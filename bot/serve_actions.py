@@ -13,7 +13,7 @@ from typing import Optional
 
 from sanic import Sanic
 
-from common.settings import Settings, load_settings
+from common.settings import Settings, load_settings, require_safe_bind
 
 HOST = "127.0.0.1"
 logger = logging.getLogger("bot.actions.server")
@@ -44,6 +44,7 @@ def main() -> None:
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s %(message)s")
     settings = load_settings()
     port = settings.actions_port
+    require_safe_bind(settings, HOST, "action server", ["IDENTITY_SECRET"])  # loopback today; follows HOST
     app = create_app(settings)
     logger.info("actions.listening http://%s:%d/webhook", HOST, port)
     app.run(host=HOST, port=port, workers=1, access_log=False, motd=False)

@@ -1,24 +1,39 @@
 """All settings, read from the environment in one place.
 
-Every variable has a safe development default so that ``make run`` works on a fresh
-machine; production deployments override the secrets. The README lists them all.
+Every variable has a development default so that ``make run`` works on a fresh machine.
+The defaults that would be unsafe in the open (the committed secrets, the demo identity
+endpoints) are accepted only on loopback: :func:`require_safe_bind` refuses anything else.
+The README lists every variable.
 """
 
 from __future__ import annotations
 
+import ipaddress
 import os
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Mapping, Optional, Tuple
+from typing import Collection, List, Mapping, Optional, Tuple
 
 ROOT = Path(__file__).resolve().parent.parent
 
 # Long enough for HS256 (RFC 7518 asks for >= 32 bytes); for development only.
 DEV_SECRET = "dev-only-secret-change-me-before-any-real-deployment"
+DEV_RASA_TOKEN = "dev-rasa-token"
+MIN_SECRET_CHARS = 32
+# The variables whose development defaults are refused off loopback.
+GUARDED = ("SECRET_KEY", "IDENTITY_SECRET", "RASA_TOKEN", "DEMO_IDENTITIES")
 
 
 def _csv(value: str) -> Tuple[str, ...]:
     return tuple(part.strip() for part in value.split(",") if part.strip())
+
+
+@dataclass(frozen=True)
+class Limit:
+    """At most ``count`` events per ``window`` seconds (per identity or client address)."""
+
+    count: int
+    window: float
 
 
 @dataclass(frozen=True)
@@ -39,8 +54,14 @@ class Settings:
         identity_secret: signs customer identity tokens issued by the shop.
         allowed_origins: Socket.IO/HTTP origins allowed; ``*`` allows any.
         max_message_chars: longest customer or agent message accepted.
-        rate_limit_messages: messages allowed per connection per ``rate_limit_window`` s.
-        rate_limit_window: seconds of the rate-limit window.
+        limit_messages: customer messages per identity (or client address).
+        limit_sessions: ``session_request``s per identity (or client address).
+        limit_typing: customer typing events per identity (or client address).
+        limit_logins: agent sign-in attempts per client address, and per username.
+        limit_max_keys: keys the in-process limiter keeps (least recently used go first);
+            with ``redis_url`` the counters live in Redis and expire there.
+        trusted_proxies: addresses/networks whose ``X-Forwarded-For`` is believed (none by
+            default: the socket's peer is the client).
         policy_dir: folder holding the designers' YAML policies and phrase bank.
         rasa_timeout: seconds to wait for Rasa before treating it as down.
         seed_fast: hash the demo agents' passwords with a cheap bcrypt cost (tests only).
@@ -53,7 +74,7 @@ class Settings:
     database_url: str = f"sqlite:///{ROOT / 'var' / 'support.db'}"
     redis_url: Optional[str] = None
     rasa_url: str = "http://127.0.0.1:5005"
-    rasa_token: str = "dev-rasa-token"
+    rasa_token: str = DEV_RASA_TOKEN
     action_server_url: str = "http://127.0.0.1:5055"
     actions_port: int = 5055
     host: str = "127.0.0.1"
@@ -62,8 +83,12 @@ class Settings:
     identity_secret: str = DEV_SECRET
     allowed_origins: Tuple[str, ...] = field(default_factory=lambda: ("*",))
     max_message_chars: int = 2000
-    rate_limit_messages: int = 20
-    rate_limit_window: float = 10.0
+    limit_messages: Limit = Limit(20, 10.0)
+    limit_sessions: Limit = Limit(20, 60.0)
+    limit_typing: Limit = Limit(30, 10.0)
+    limit_logins: Limit = Limit(5, 20.0)
+    limit_max_keys: int = 10_000
+    trusted_proxies: Tuple[str, ...] = ()
     policy_dir: Path = ROOT / "policy"
     rasa_timeout: float = 15.0
     seed_fast: bool = False
@@ -106,6 +131,9 @@ def load_settings(env: Optional[Mapping[str, str]] = None) -> Settings:
         value = env.get(name)
         return str(default) if value in (None, "") else value
 
+    def limit(count: str, window: str, default: Limit) -> Limit:
+        return Limit(int(get(count, default.count)), float(get(window, default.window)))
+
     return Settings(
         database_url=get("DATABASE_URL", defaults.database_url),
         redis_url=env.get("REDIS_URL") or None,
@@ -119,11 +147,62 @@ def load_settings(env: Optional[Mapping[str, str]] = None) -> Settings:
         identity_secret=get("IDENTITY_SECRET", defaults.identity_secret),
         allowed_origins=_csv(get("ALLOWED_ORIGINS", "*")),
         max_message_chars=int(get("MAX_MESSAGE_CHARS", defaults.max_message_chars)),
-        rate_limit_messages=int(get("RATE_LIMIT_MESSAGES", defaults.rate_limit_messages)),
-        rate_limit_window=float(get("RATE_LIMIT_WINDOW", defaults.rate_limit_window)),
+        limit_messages=limit("RATE_LIMIT_MESSAGES", "RATE_LIMIT_WINDOW", defaults.limit_messages),
+        limit_sessions=limit("RATE_LIMIT_SESSIONS", "RATE_LIMIT_SESSIONS_WINDOW", defaults.limit_sessions),
+        limit_typing=limit("RATE_LIMIT_TYPING", "RATE_LIMIT_TYPING_WINDOW", defaults.limit_typing),
+        limit_logins=limit("RATE_LIMIT_LOGINS", "RATE_LIMIT_LOGINS_WINDOW", defaults.limit_logins),
+        limit_max_keys=int(get("RATE_LIMIT_MAX_KEYS", defaults.limit_max_keys)),
+        trusted_proxies=_networks(_csv(env.get("TRUSTED_PROXIES", ""))),
         policy_dir=Path(get("POLICY_DIR", defaults.policy_dir)),
         rasa_timeout=float(get("RASA_TIMEOUT", defaults.rasa_timeout)),
         seed_fast=env.get("SEED_FAST", "") == "1",
         demo_identities=env.get("DEMO_IDENTITIES", "1") != "0",
         demo_history=env.get("DEMO_HISTORY", "1") != "0",
     )
+
+
+def _networks(values: Tuple[str, ...]) -> Tuple[str, ...]:
+    """``TRUSTED_PROXIES`` entries, each an address or a network (checked here, at start)."""
+    for value in values:
+        try:
+            ipaddress.ip_network(value, strict=False)
+        except ValueError as exc:
+            raise ValueError(f"TRUSTED_PROXIES: {value!r} is not an IP address or network") from exc
+    return values
+
+
+def is_loopback(host: str) -> bool:
+    """True when ``host`` (an address to bind to) is reachable from this machine only."""
+    if host == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host.strip("[]")).is_loopback
+    except ValueError:
+        return False  # a host name: it may resolve to anything
+
+
+def unsafe_defaults(settings: Settings, host: str, names: Collection[str] = GUARDED) -> List[str]:
+    """What must be set before binding to ``host``; empty on loopback or when all is set.
+
+    The secrets committed in the repo (and secrets too short for HS256) let anyone forge
+    agent and customer tokens or drive Rasa; the demo endpoints sign identities for anyone.
+    ``names``: the variables the process uses (default: all of them, as the handoff service).
+    """
+    if is_loopback(host):
+        return []
+    values = {"SECRET_KEY": settings.secret_key, "IDENTITY_SECRET": settings.identity_secret,
+              "RASA_TOKEN": settings.rasa_token}
+    problems = [f"{name} (a random secret of at least {MIN_SECRET_CHARS} characters)"
+                for name, value in values.items()
+                if name in names and (value in (DEV_SECRET, DEV_RASA_TOKEN) or len(value) < MIN_SECRET_CHARS)]
+    if "DEMO_IDENTITIES" in names and settings.demo_identities:
+        problems.append("DEMO_IDENTITIES=0 (the demo endpoints sign identity tokens for anyone)")
+    return problems
+
+
+def require_safe_bind(settings: Settings, host: str, process: str, names: Collection[str] = GUARDED) -> None:
+    """Refuse to start ``process`` on ``host`` with development defaults (SystemExit naming what to set)."""
+    problems = unsafe_defaults(settings, host, names)
+    if problems:
+        raise SystemExit(f"{process}: refusing to listen on {host} with development defaults. "
+                         f"Set: {'; '.join(problems)}. Only loopback (127.0.0.1) accepts them.")

@@ -16,10 +16,11 @@ from handoff import errors
 from handoff.policy import load_handoff_policy
 from handoff.rasa_client import RasaClient
 from handoff.service.context import Service
-from handoff.service.ratelimit import RateLimiter
+from handoff.service.ratelimit import make_limiter
 from handoff.transport import http, insights_http, static
 from handoff.transport.agent import AgentNamespace
 from handoff.transport.customer import CustomerNamespace
+from handoff.transport.headers import add_security_headers
 from handoff.transport.notifier import SocketNotifier
 
 log = logging.getLogger(__name__)
@@ -70,6 +71,7 @@ def create_app(settings: Settings, *, detector: Any = None, rasa: Any = None) ->
     app.blueprint(insights_http.blueprint(service))
     app.blueprint(static.blueprint())
     app.exception(errors.HandoffError)(http.error_response)
+    app.register_middleware(add_security_headers, "response")
 
     @app.before_server_start
     async def start(app_: Sanic, loop: Any) -> None:
@@ -90,8 +92,11 @@ def create_app(settings: Settings, *, detector: Any = None, rasa: Any = None) ->
             policy=load_handoff_policy(settings.policy_path("handoff.yml")),
             phrase_bank=load_phrase_bank(settings.policy_path("phrase_bank.yml")),
             db=async_session_factory(engine), rasa=client, detector=found, notifier=SocketNotifier(sio),
-            limiter=RateLimiter(settings.rate_limit_messages, settings.rate_limit_window), detector_pool=pool)
+            limiter=make_limiter(settings), detector_pool=pool)
         log.info("handoff.started host=%s port=%s redis=%s", settings.host, settings.port, bool(settings.redis_url))
+        if settings.demo_identities:
+            log.warning("handoff.demo_identities_on: /api/demo/* lists the demo customers and signs identity "
+                        "tokens for them (loopback clients only). Set DEMO_IDENTITIES=0 outside development.")
 
     @app.after_server_stop
     async def stop(app_: Sanic, loop: Any) -> None:
@@ -99,6 +104,9 @@ def create_app(settings: Settings, *, detector: Any = None, rasa: Any = None) ->
         if svc is not None:
             await svc.drain()
             await svc.rasa.close()
+            close = getattr(svc.limiter, "close", None)
+            if close is not None:
+                await close()
         if getattr(app_.ctx, "engine", None) is not None:
             await app_.ctx.engine.dispose()
         if getattr(app_.ctx, "pool", None) is not None:

@@ -33,6 +33,10 @@ RASA = str(ROOT / ".venv" / "bin" / "rasa")
 MODEL = ROOT / "models" / "support.tar.gz"
 TOKEN = "stack-test-token"
 SECRET = "stack-test-secret-0123456789abcdef0123456789"
+# Every test client comes from 127.0.0.1, so limits keyed by address would make tests throttle
+# each other; the suite's nodes get roomy limits, and the limit tests start nodes with real ones.
+ROOMY_LIMITS = {"RATE_LIMIT_MESSAGES": "10000", "RATE_LIMIT_SESSIONS": "10000", "RATE_LIMIT_TYPING": "10000",
+                "RATE_LIMIT_LOGINS": "10000"}
 
 
 def free_port() -> int:
@@ -130,7 +134,7 @@ class Stack:
 @contextlib.contextmanager
 def running_stack(*, database_url: Optional[str] = None, redis_url: Optional[str] = None, nodes: int = 1,
                   extra_env: Optional[Dict[str, str]] = None, workdir: Optional[Path] = None,
-                  reuse_bot_of: Optional[Stack] = None) -> Iterator[Stack]:
+                  reuse_bot_of: Optional[Stack] = None, credentials: Optional[Path] = None) -> Iterator[Stack]:
     """Migrate and seed a database, start Rasa, the action server and ``nodes`` handoff nodes.
 
     Args:
@@ -140,6 +144,8 @@ def running_stack(*, database_url: Optional[str] = None, redis_url: Optional[str
         extra_env: more environment for the handoff nodes (e.g. rate limits).
         reuse_bot_of: use the Rasa server and action server of this running stack instead
             of starting new ones (saves a minute; the actions then read that stack's store).
+        credentials: Rasa's channels (default ``credentials.yml``: the bridge only; the
+            benchmark passes ``bench/credentials.yml``, which adds ``rest`` for its baseline).
     """
     ensure_model()
     tmp = tempfile.TemporaryDirectory(prefix="stack-") if workdir is None else None
@@ -160,7 +166,7 @@ def running_stack(*, database_url: Optional[str] = None, redis_url: Optional[str
                         work / "actions.log", f"http://127.0.0.1:{action_port}/health"),
         "rasa": Proc("rasa", [RASA, "run", "--enable-api", "--auth-token", TOKEN, "-i", "127.0.0.1",
                               "-p", str(rasa_port), "--model", str(MODEL), "--credentials",
-                              str(ROOT / "credentials.yml"), "--endpoints", str(endpoints)],
+                              str(credentials or ROOT / "credentials.yml"), "--endpoints", str(endpoints)],
                      _env(base), work / "rasa.log", f"http://127.0.0.1:{rasa_port}/webhooks/bridge/"),
     }
     if reuse_bot_of is not None:
@@ -168,7 +174,7 @@ def running_stack(*, database_url: Optional[str] = None, redis_url: Optional[str
     urls = []
     for i in range(nodes):
         port = free_port()
-        env = {**base, "HANDOFF_PORT": str(port), "RASA_TIMEOUT": "10", **(extra_env or {})}
+        env = {**base, **ROOMY_LIMITS, "HANDOFF_PORT": str(port), "RASA_TIMEOUT": "10", **(extra_env or {})}
         if redis_url:
             env["REDIS_URL"] = redis_url
         procs[f"handoff{i}"] = Proc(f"handoff{i}", [PY, "-m", "handoff"], _env(env), work / f"handoff{i}.log",
@@ -187,6 +193,39 @@ def running_stack(*, database_url: Optional[str] = None, redis_url: Optional[str
             proc.stop()
         if tmp is not None:
             tmp.cleanup()
+
+
+@contextlib.contextmanager
+def running_node(extra_env: Optional[Dict[str, str]] = None, *, nodes: int = 1,
+                 redis_url: Optional[str] = None) -> Iterator[Stack]:
+    """Handoff node(s) on a fresh SQLite store with no Rasa behind them (it counts as down).
+
+    Enough for what is decided before Rasa is asked (limits, headers, sessions, agents):
+    every customer message is committed, acked and, Rasa being down, queued for an agent.
+    Several nodes share the store and ``redis_url``.
+    """
+    with tempfile.TemporaryDirectory(prefix="node-") as tmp:
+        work = Path(tmp)
+        database_url = f"sqlite:///{work / 'support.db'}"
+        base = {"DATABASE_URL": database_url, "RASA_TOKEN": TOKEN, "SECRET_KEY": SECRET, "IDENTITY_SECRET": SECRET,
+                "RASA_URL": f"http://127.0.0.1:{free_port()}", "ACTION_SERVER_URL": f"http://127.0.0.1:{free_port()}",
+                "SEED_FAST": "1", "RASA_TIMEOUT": "2", **({"REDIS_URL": redis_url} if redis_url else {})}
+        subprocess.run([PY, "-m", "store.migrate"], cwd=ROOT, env=_env(base), check=True, capture_output=True)
+        procs: Dict[str, Proc] = {}
+        urls: List[str] = []
+        try:
+            for i in range(nodes):
+                port = free_port()
+                procs[f"handoff{i}"] = proc = Proc(
+                    f"handoff{i}", [PY, "-m", "handoff"], _env({**base, "HANDOFF_PORT": str(port), **(extra_env or {})}),
+                    work / f"handoff{i}.log", f"http://127.0.0.1:{port}/health")
+                proc.start(timeout=120)
+                urls.append(f"http://127.0.0.1:{port}")
+            yield Stack(base_url=urls[0], node_urls=urls, rasa_url=base["RASA_URL"], action_url=base["ACTION_SERVER_URL"],
+                        database_url=database_url, secret_key=SECRET, workdir=work, procs=procs)
+        finally:
+            for proc in procs.values():
+                proc.stop()
 
 
 if __name__ == "__main__":  # pragma: no cover - manual use: python -m tests.stack

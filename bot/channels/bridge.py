@@ -46,6 +46,15 @@ class BridgeInput(InputChannel):
     def __init__(self, token: str) -> None:
         self.token = token
 
+    def check_bind(self, host: str) -> None:
+        """Refuse (SystemExit) a development or short token when Rasa listens beyond loopback."""
+        import dataclasses
+
+        from common.settings import load_settings, require_safe_bind
+
+        settings = dataclasses.replace(load_settings(), rasa_token=self.token)
+        require_safe_bind(settings, host, "rasa (bridge channel)", ["RASA_TOKEN"])
+
     def _authorized(self, request: Request) -> bool:
         header = request.headers.get("Authorization", "")
         scheme, _, given = header.partition(" ")
@@ -53,6 +62,10 @@ class BridgeInput(InputChannel):
 
     def blueprint(self, on_new_message: Callable[[UserMessage], Awaitable[Any]]) -> Blueprint:
         bridge = Blueprint("bridge_webhook", __name__)
+
+        @bridge.listener("before_server_start")
+        async def refuse_unsafe_bind(app: Any, _loop: Any) -> None:
+            self.check_bind(str(app.state.host or "0.0.0.0"))
 
         @bridge.route("/", methods=["GET"])
         async def health(_: Request) -> HTTPResponse:

@@ -12,7 +12,7 @@ from sqlalchemy.orm import Session
 from common.passwords import check_password
 from handoff import errors
 from handoff import events as ev
-from handoff.service import lookups, publish
+from handoff.service import lookups, publish, ratelimit
 from handoff.service.changes import (
     AgentChanged,
     Event,
@@ -22,6 +22,7 @@ from handoff.service.changes import (
 )
 from handoff.service.context import Service
 from handoff.service.handoffs import _owned
+from handoff.service.idempotent import append_once
 from handoff.service.queue import agent_loads, queue_items
 from handoff.service.turns import check_text
 from handoff.service.views import conversation_view
@@ -30,16 +31,23 @@ from store import conversations as conv_store
 from store import errors as store_errors
 from store import resolutions
 from store.models.commerce import Actor
-from store.models.support import AgentStatus, Sender
+from store.models.support import AgentStatus, Message, Sender
 
 TOKEN_TTL_S = 8 * 3600
 ISSUER = "handoff"
 
 
-async def login(svc: Service, username: Any, password: Any) -> Dict[str, Any]:
-    """Check the password (bcrypt) and issue a short-lived JWT."""
+async def login(svc: Service, username: Any, password: Any, address: str = "unknown") -> Dict[str, Any]:
+    """Check the password (bcrypt) and issue a short-lived JWT.
+
+    Every attempt counts against ``RATE_LIMIT_LOGINS`` per client address and per username
+    (checked before bcrypt runs), so guessing costs time whichever one the guesser varies.
+    """
     if not isinstance(username, str) or not isinstance(password, str) or not username or not password:
         raise errors.InvalidPayload("`username` and `password` are required.")
+    limit = svc.settings.limit_logins
+    await ratelimit.enforce(svc.limiter, ratelimit.LOGIN_ADDRESS, address, limit)
+    await ratelimit.enforce(svc.limiter, ratelimit.LOGIN_USER, username.strip().lower()[:254], limit)
     agent = await svc.run(agent_store.get_by_username, username)
     # bcrypt is slow on purpose: keep it off the event loop.
     import asyncio
@@ -87,7 +95,6 @@ async def connect(svc: Service, sid: str, token: Any) -> int:
 async def disconnect(svc: Service, sid: str) -> None:
     """An agent socket closed: offline when it was the agent's last one here."""
     agent_id = svc.agent_sids.pop(sid, None)
-    svc.limiter.forget(sid)
     if agent_id is None:
         return
     await _offline_unless_connected(svc, agent_id)
@@ -142,19 +149,29 @@ async def open_view(svc: Service, sid: str, agent_id: int, cid: int) -> Dict[str
     return view
 
 
-async def send(svc: Service, agent_id: int, cid: int, text: Any) -> Dict[str, Any]:
-    """An agent's message to the customer (shown as ``bot_uttered`` with sender ``agent``)."""
+async def send(svc: Service, agent_id: int, cid: int, text: Any,
+               client_msg_id: Optional[str] = None) -> Dict[str, Any]:
+    """An agent's message to the customer (shown as ``bot_uttered`` with sender ``agent``).
+
+    A retry with the same ``client_msg_id`` is stored and shown once, and acked again with
+    ``"duplicate": true`` (the customer's rule, ``handoff.service.idempotent``).
+    """
     text = check_text(svc, text, "text")
 
-    def tx(s: Session) -> MessageAdded:
-        _owned(s, cid, agent_id)
-        msg = conv_store.append_message(s, cid, Sender.AGENT, text, agent_id=agent_id)
-        conv_store.mark_first_agent_reply(s, cid)
+    def added(s: Session, msg: Message) -> MessageAdded:
         return MessageAdded(cid, msg, agent_name=lookups.agent(s, agent_id).display_name, assignee_id=agent_id)
 
-    added = await svc.run(tx)
-    await publish.publish(svc, [added])
-    return ev.ok(seq=added.message.seq)
+    def write(s: Session) -> MessageAdded:
+        _owned(s, cid, agent_id)
+        msg = conv_store.append_message(s, cid, Sender.AGENT, text, agent_id=agent_id, client_msg_id=client_msg_id)
+        conv_store.mark_first_agent_reply(s, cid)
+        return added(s, msg)
+
+    done, duplicate = await append_once(svc, cid, client_msg_id, Sender.AGENT, write, added, agent_id=agent_id)
+    if duplicate:
+        return ev.ok(seq=done.message.seq, client_msg_id=client_msg_id, duplicate=True)
+    await publish.publish(svc, [done])
+    return ev.ok(seq=done.message.seq, client_msg_id=client_msg_id)
 
 
 async def note(svc: Service, agent_id: int, cid: int, text: Any) -> Dict[str, Any]:

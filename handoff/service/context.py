@@ -14,7 +14,7 @@ from common.settings import Settings
 from handoff import errors
 from handoff.policy import HandoffPolicy
 from handoff.service.notifier import Notifier
-from handoff.service.ratelimit import RateLimiter
+from handoff.service.ratelimit import Limiter
 
 log = logging.getLogger(__name__)
 T = TypeVar("T")
@@ -29,6 +29,7 @@ class CustomerConn:
     session_id: str
     customer_id: Optional[int]
     identity_token: Optional[str]
+    address: str = "unknown"  # the client address (handoff.service.clients), for limits
 
 
 @dataclass
@@ -51,7 +52,7 @@ class Service:
     rasa: Any
     detector: Any
     notifier: Notifier
-    limiter: RateLimiter
+    limiter: Limiter  # counters by identity or client address (Redis when REDIS_URL is set)
     customers: Dict[str, CustomerConn] = field(default_factory=dict)
     agent_sids: Dict[str, int] = field(default_factory=dict)
     awaiting_email: Set[int] = field(default_factory=set)

@@ -5,14 +5,19 @@ from __future__ import annotations
 from typing import Any, Dict, Optional
 
 from handoff import events as ev
-from handoff.service import handoffs
+from handoff.service import handoffs, ratelimit
 from handoff.service.agents import customer_typing
 from handoff.service.context import Service
 from handoff.service.sessions import connection
 
 
 async def typing(svc: Service, sid: str, is_typing: bool) -> None:
-    """Relay the customer's typing indicator to agents."""
+    """Relay the customer's typing indicator to agents (``RATE_LIMIT_TYPING`` per identity or address)."""
+    conn = svc.customers.get(sid)
+    if conn is None:
+        return
+    await ratelimit.enforce(svc.limiter, ratelimit.TYPING, ratelimit.subject(conn.customer_id, conn.address),
+                            svc.settings.limit_typing)
     await customer_typing(svc, sid, is_typing)
 
 

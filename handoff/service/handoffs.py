@@ -7,6 +7,7 @@ Rasa is paused/resumed and ``publish`` emits them (commit first, then emit).
 
 from __future__ import annotations
 
+import math
 import re
 from typing import Any, Dict, List, Optional, Tuple
 
@@ -230,10 +231,20 @@ async def ask_for_email(svc: Service, conversation_id: int, known_email: Optiona
     return {}
 
 
+def csat_score(score: Any) -> int:
+    """A CSAT score as an int 1-5; anything else (1e999, NaN, "5", 2.5, true) is ``invalid_payload``."""
+    if isinstance(score, bool) or not isinstance(score, (int, float)):
+        raise errors.InvalidPayload("The score must be a whole number from 1 to 5.")
+    if isinstance(score, float) and not (math.isfinite(score) and score.is_integer()):
+        raise errors.InvalidPayload("The score must be a whole number from 1 to 5.")
+    if not 1 <= score <= 5:
+        raise errors.InvalidPayload("The score must be a whole number from 1 to 5.")
+    return int(score)
+
+
 async def rate(svc: Service, conversation_id: int, score: Any) -> None:
     """Record the customer's CSAT score (1-5) after a resolution."""
-    if isinstance(score, bool) or not isinstance(score, (int, float)) or int(score) != score or not 1 <= score <= 5:
-        raise errors.InvalidPayload("The score must be a whole number from 1 to 5.")
+    score = csat_score(score)
 
     def tx(s: Session) -> Message:
         conv = lookups.conversation(s, conversation_id)

@@ -12,11 +12,14 @@ from sqlalchemy.orm import Session
 from common.identity import verify_identity
 from handoff import errors
 from handoff import events as ev
+from handoff.service import ratelimit
 from handoff.service.context import CustomerConn, Service
 from handoff.service.queue import status_payload
 from store import conversations as conv_store
 
-CLIENT_SESSION_ID = re.compile(r"^[A-Za-z0-9_.:-]{1,64}$")
+# A client-chosen id is the only key to an anonymous transcript: long enough to be unguessable
+# (rasa-webchat and our widget send a uuid4 hex, 32 characters).
+CLIENT_SESSION_ID = re.compile(r"^[A-Za-z0-9_-]{16,64}$")
 
 
 def new_session_id() -> str:
@@ -25,14 +28,20 @@ def new_session_id() -> str:
 
 
 async def open_session(svc: Service, sid: str, session_id: Optional[str], last_seq: Optional[int],
-                       identity_token: Optional[str]) -> Dict[str, Any]:
+                       identity_token: Optional[str], address: str = "unknown") -> Dict[str, Any]:
     """Answer ``session_request``: the same conversation back, or a fresh one.
 
     A session bound to another identity (or to anonymity, when a signed-in customer asks,
-    and vice versa) is refused: ``session_rejected`` and no replay.
+    and vice versa) is refused: ``session_rejected`` and no replay. An id too short to be
+    unguessable (:data:`CLIENT_SESSION_ID`) is never looked up nor kept: a fresh, server-chosen
+    one replaces it. Requests count against ``RATE_LIMIT_SESSIONS`` per identity or address.
     """
     identity = verify_identity(identity_token, svc.settings.identity_secret)
     customer_id = identity.customer_id if identity else None
+    await ratelimit.enforce(svc.limiter, ratelimit.SESSIONS, ratelimit.subject(customer_id, address),
+                            svc.settings.limit_sessions)
+    if session_id and not CLIENT_SESSION_ID.match(session_id):
+        session_id = None
     max_idle = dt.timedelta(hours=svc.policy.expire_after_hours)
 
     def tx(s: Session) -> Dict[str, Any]:
@@ -44,8 +53,7 @@ async def open_session(svc: Service, sid: str, session_id: Optional[str], last_s
         if conv is None:
             # Like Rasa's channel, a new, unused, long-enough id the client chose is kept (widgets
             # written for Rasa go on sending it); a taken or expired one never is.
-            unused = bool(session_id and CLIENT_SESSION_ID.match(session_id)
-                          and conv_store.get_by_session_id(s, session_id) is None)
+            unused = bool(session_id and conv_store.get_by_session_id(s, session_id) is None)
             conv = conv_store.create_conversation(s, session_id if unused and session_id else new_session_id(),
                                                   customer_id)
         transcript = None
@@ -62,7 +70,7 @@ async def open_session(svc: Service, sid: str, session_id: Optional[str], last_s
     if previous is not None and previous.conversation_id != done["conversation_id"]:
         await svc.notifier.leave_conversation(sid, previous.conversation_id)
     svc.customers[sid] = CustomerConn(sid, done["conversation_id"], done["session_id"], customer_id,
-                                      identity_token if identity else None)
+                                      identity_token if identity else None, address)
     await svc.notifier.join_conversation(sid, done["conversation_id"])
     if done["rejected"]:
         exc = errors.SessionForbidden()
@@ -86,6 +94,5 @@ def connection(svc: Service, sid: str, session_id: Optional[str] = None) -> Cust
 
 
 def disconnect(svc: Service, sid: str) -> None:
-    """Forget a closed customer socket."""
+    """Forget a closed customer socket (its limits stay: they are keyed by identity or address)."""
     svc.customers.pop(sid, None)
-    svc.limiter.forget(sid)

@@ -11,6 +11,7 @@ from sqlalchemy import text
 from common.identity import sign_identity, verify_identity
 from handoff import errors
 from handoff.service import agents
+from handoff.service.clients import is_local
 from handoff.service.context import Service
 from store import conversations as conv_store
 
@@ -42,20 +43,27 @@ async def health(svc: Service) -> Tuple[Dict[str, Any], int]:
     return body, 200 if db_ok else 503
 
 
-def _require_demo(svc: Service) -> None:
+def _require_demo(svc: Service, address: str) -> None:
+    """The demo endpoints answer loopback clients only, and only with ``DEMO_IDENTITIES`` on.
+
+    The service refuses to start off loopback with them on (``common.settings.require_safe_bind``);
+    this also covers a proxy on the same machine forwarding remote clients (``TRUSTED_PROXIES``).
+    """
     if not svc.settings.demo_identities:
         raise errors.NotFound("Demo identities are turned off (DEMO_IDENTITIES=0).")
+    if not is_local(address):
+        raise errors.NotFound("Demo identities are served to this machine only.")
 
 
-async def demo_customers(svc: Service) -> List[Dict[str, Any]]:
+async def demo_customers(svc: Service, address: str = "127.0.0.1") -> List[Dict[str, Any]]:
     """The demo customers a visitor may chat as."""
-    _require_demo(svc)
+    _require_demo(svc, address)
     return await svc.run(conv_store.list_customers)
 
 
-async def demo_identity(svc: Service, customer_id: int) -> Dict[str, Any]:
+async def demo_identity(svc: Service, customer_id: int, address: str = "127.0.0.1") -> Dict[str, Any]:
     """Sign an identity token, as the shop's backend would for its signed-in user."""
-    _require_demo(svc)
+    _require_demo(svc, address)
     customer = await svc.run(conv_store.customer_brief, customer_id)
     if customer is None:
         raise errors.NotFound("There is no such customer.")

@@ -13,7 +13,7 @@ from sqlalchemy.orm import Session
 from handoff import errors
 from handoff import events as ev
 from handoff.errors import RasaUnavailable
-from handoff.service import handoffs, lookups, publish, wording
+from handoff.service import handoffs, lookups, publish, ratelimit, wording
 from handoff.service.changes import MessageAdded, StatusChanged
 from handoff.service.context import CustomerConn, Service
 from handoff.service.decide import (
@@ -23,6 +23,7 @@ from handoff.service.decide import (
     decide,
     high_stakes_topics,
 )
+from handoff.service.idempotent import append_once
 from handoff.service.queue import status_payload
 from handoff.service.sessions import connection, open_session
 from store import conversations as conv_store
@@ -46,41 +47,45 @@ def check_text(svc: Service, text: Any, field: str = "message") -> str:
 
 
 async def customer_message(svc: Service, sid: str, text: Any, session_id: Optional[str],
-                           client_msg_id: Optional[str], identity_token: Optional[str] = None) -> Dict[str, Any]:
+                           client_msg_id: Optional[str], identity_token: Optional[str] = None,
+                           address: str = "unknown") -> Dict[str, Any]:
     """Store the message (once per ``client_msg_id``), ack it, answer in the background.
 
     A socket that sends ``user_uttered`` with a session id but no ``session_request`` first
-    (allowed by Rasa's channel) gets its session opened as if it had asked.
+    (allowed by Rasa's channel) gets its session opened as if it had asked. Messages count
+    against ``RATE_LIMIT_MESSAGES`` per identity or client address, across reconnects.
     """
     if session_id and sid not in svc.customers:
-        await open_session(svc, sid, session_id, None, identity_token)
+        await open_session(svc, sid, session_id, None, identity_token, address)
     conn = connection(svc, sid, session_id)
     text = check_text(svc, text)
-    if not svc.limiter.allow(sid):
-        raise errors.RateLimited()
+    match = CSAT_PAYLOAD.match(text)
+    if match:
+        csat_payload_score(match.group(1))  # refused here, with a clear error, before anything is stored
+    await ratelimit.enforce(svc.limiter, ratelimit.MESSAGES, ratelimit.subject(conn.customer_id, conn.address),
+                            svc.settings.limit_messages)
     cid = conn.conversation_id
-
-    def tx(s: Session) -> Dict[str, Any]:
-        if client_msg_id:
-            found = conv_store.find_client_message(s, cid, client_msg_id)
-            if found is not None:
-                return {"msg": found, "duplicate": True}
-        return {"msg": conv_store.append_message(s, cid, Sender.CUSTOMER, text, client_msg_id=client_msg_id),
-                "duplicate": False}
-
-    try:
-        done = await svc.run(tx)
-    except errors.DuplicateWrite:  # the same client_msg_id committed concurrently
-        done = await svc.run(tx)
-        if not done["duplicate"]:
-            raise
-    msg: Message = done["msg"]
-    if not done["duplicate"]:
+    msg, duplicate = await append_once(svc, cid, client_msg_id, Sender.CUSTOMER,
+                                       lambda s: conv_store.append_message(s, cid, Sender.CUSTOMER, text,
+                                                                           client_msg_id=client_msg_id),
+                                       lambda s, found: found)
+    if not duplicate:
         svc.spawn(_turn(svc, conn, msg), name=f"turn:{cid}")
     ack = ev.ok(seq=msg.seq, client_msg_id=client_msg_id)
-    if done["duplicate"]:
+    if duplicate:
         ack["duplicate"] = True
     return ack
+
+
+def csat_payload_score(raw: str) -> int:
+    """The score of a ``/csat{...}`` payload, or ``invalid_payload`` (the rule is ``handoffs.csat_score``)."""
+    try:
+        data = json.loads(raw)
+    except ValueError as exc:
+        raise errors.InvalidPayload("The rating must look like /csat{\"score\": 5}.") from exc
+    if not isinstance(data, dict):
+        raise errors.InvalidPayload("The rating must look like /csat{\"score\": 5}.")
+    return handoffs.csat_score(data.get("score"))
 
 
 async def _turn(svc: Service, conn: CustomerConn, msg: Message) -> None:
@@ -179,8 +184,7 @@ async def _special_payload(svc: Service, conn: CustomerConn, text: str, state: D
     try:
         match = CSAT_PAYLOAD.match(text)
         if match:
-            score = json.loads(match.group(1)).get("score")
-            await handoffs.rate(svc, cid, score)
+            await handoffs.rate(svc, cid, csat_payload_score(match.group(1)))
             return True
         if text == "/continue_with_bot" and state["status"] == ConversationStatus.QUEUED.value:
             await handoffs.leave_queue(svc, cid)

@@ -55,7 +55,8 @@ class AgentNamespace(socketio.AsyncNamespace):
     @guarded
     async def on_send(self, sid: str, data: Any = None) -> Dict[str, Any]:
         data = parse.obj(data)
-        return await agents.send(self.service(), self._me(sid), parse.req_id(data), data.get("text"))
+        return await agents.send(self.service(), self._me(sid), parse.req_id(data), data.get("text"),
+                                 parse.opt_str(data, "client_msg_id"))
 
     @guarded
     async def on_typing(self, sid: str, data: Any = None) -> None:

@@ -8,6 +8,7 @@ import socketio
 
 from handoff import events as ev
 from handoff.service import customers, sessions, turns
+from handoff.service.clients import client_address
 from handoff.service.context import Service
 from handoff.transport import parse
 from handoff.transport.guard import guarded
@@ -26,11 +27,15 @@ class CustomerNamespace(socketio.AsyncNamespace):
     async def on_disconnect(self, sid: str, reason: Any = None) -> None:
         sessions.disconnect(self.service(), sid)
 
+    def _address(self, sid: str) -> str:
+        """The client address (limits are keyed by it when there is no identity)."""
+        return client_address(self.service().settings, *parse.peer(self.server.get_environ(sid, self.namespace)))
+
     @guarded
     async def on_session_request(self, sid: str, data: Any = None) -> Dict[str, Any]:
         data = parse.obj(data, allow_none=True)
         return await sessions.open_session(self.service(), sid, parse.opt_str(data, "session_id"),
-                                           parse.opt_int(data, "last_seq"), parse.token(data))
+                                           parse.opt_int(data, "last_seq"), parse.token(data), self._address(sid))
 
     @guarded
     async def on_user_uttered(self, sid: str, data: Any = None) -> Dict[str, Any]:
@@ -39,7 +44,7 @@ class CustomerNamespace(socketio.AsyncNamespace):
         return await turns.customer_message(self.service(), sid, data.get("message"),
                                             parse.opt_str(data, "session_id"),
                                             parse.opt_str(custom, "client_msg_id"),
-                                            parse.token(data))
+                                            parse.token(data), self._address(sid))
 
     @guarded
     async def on_typing(self, sid: str, data: Any = None) -> None:

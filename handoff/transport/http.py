@@ -9,6 +9,7 @@ from sanic.response import HTTPResponse
 
 from handoff import errors
 from handoff.service import agents, shop
+from handoff.service.clients import client_address
 from handoff.service.context import Service
 
 
@@ -21,10 +22,14 @@ def blueprint(service: Callable[[], Service]) -> Blueprint:
         body, status = await shop.health(service())
         return response.json(body, status=status)
 
+    def address(request: Request) -> str:
+        return client_address(service().settings, request.ip or None, request.headers.get("X-Forwarded-For"))
+
     @bp.post("/api/agents/login")
     async def login(request: Request) -> HTTPResponse:
         body = _json(request)
-        return response.json(await agents.login(service(), body.get("username"), body.get("password")))
+        return response.json(await agents.login(service(), body.get("username"), body.get("password"),
+                                                address(request)))
 
     @bp.get("/api/phrase-bank")
     async def phrase_bank(_: Request) -> HTTPResponse:
@@ -37,12 +42,12 @@ def blueprint(service: Callable[[], Service]) -> Blueprint:
         return response.json(await shop.invoice(service(), number, token))
 
     @bp.get("/api/demo/customers")
-    async def demo_customers(_: Request) -> HTTPResponse:
-        return response.json(await shop.demo_customers(service()))
+    async def demo_customers(request: Request) -> HTTPResponse:
+        return response.json(await shop.demo_customers(service(), address(request)))
 
     @bp.get("/api/demo/identity/<customer_id:int>")
-    async def demo_identity(_: Request, customer_id: int) -> HTTPResponse:
-        return response.json(await shop.demo_identity(service(), customer_id))
+    async def demo_identity(request: Request, customer_id: int) -> HTTPResponse:
+        return response.json(await shop.demo_identity(service(), customer_id, address(request)))
 
     return bp
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any, Dict, Optional
+from typing import Any, Dict, Mapping, Optional, Tuple
 
 from handoff.errors import InvalidPayload
 
@@ -66,3 +66,14 @@ def opt_id(data: Dict[str, Any], key: str) -> Optional[int]:
     if data.get(key) is None:
         return None
     return req_id(data, key)
+
+
+def peer(environ: Optional[Mapping[str, Any]]) -> Tuple[Optional[str], Optional[str]]:
+    """``(remote address, X-Forwarded-For)`` of a Socket.IO connection.
+
+    python-engineio's Sanic driver always puts ``127.0.0.1`` in ``REMOTE_ADDR``; the real peer
+    is on the Sanic request it keeps under ``sanic.request``.
+    """
+    environ = environ or {}
+    request = environ.get("sanic.request")
+    return (getattr(request, "ip", None) or None), environ.get("HTTP_X_FORWARDED_FOR")

@@ -51,12 +51,12 @@ class Recorder:
 class Customer:
     """A widget: connects to ``/`` and speaks Rasa's socketio protocol plus extensions."""
 
-    def __init__(self, base_url: str, transport: str = "websocket") -> None:
+    def __init__(self, base_url: str, transport: str = "websocket", headers: Optional[Dict[str, str]] = None) -> None:
         self.rec = Recorder()
         self.sio = socketio.Client(reconnection=False)
         for name in CUSTOMER_EVENTS:
             self.sio.on(name, (lambda n: lambda data=None: self.rec.add(n, data))(name))
-        self.sio.connect(base_url, transports=[transport], wait_timeout=20)
+        self.sio.connect(base_url, transports=[transport], wait_timeout=20, headers=headers or {})
         self.base_url = base_url
         self.session_id: Optional[str] = None
         self.identity_token: Optional[str] = None

@@ -2,16 +2,18 @@
 
 from __future__ import annotations
 
+import dataclasses
 from typing import Any, Dict, List
 
 import pytest_asyncio
 
 from common.phrase_bank import load_phrase_bank
+from common.settings import Limit
 from handoff import errors
 from handoff.policy import load_handoff_policy
 from handoff.rasa_client import BotTurn
 from handoff.service.context import Service
-from handoff.service.ratelimit import RateLimiter
+from handoff.service.ratelimit import MemoryLimiter
 
 
 class FakeRasa:
@@ -92,10 +94,14 @@ async def svc(db_settings):
     from store.db import async_session_factory, make_async_engine
 
     engine = make_async_engine(db_settings)
-    service = Service(settings=db_settings, policy=load_handoff_policy(db_settings.policy_path("handoff.yml")),
+    # Every fake socket here shares the address "unknown": roomy limits, tests of limits set their own.
+    roomy = Limit(10_000, 60.0)
+    settings = dataclasses.replace(db_settings, limit_messages=roomy, limit_sessions=roomy, limit_typing=roomy,
+                                   limit_logins=roomy)
+    service = Service(settings=settings, policy=load_handoff_policy(db_settings.policy_path("handoff.yml")),
                       phrase_bank=load_phrase_bank(db_settings.policy_path("phrase_bank.yml")),
                       db=async_session_factory(engine), rasa=FakeRasa(), detector=FakeDetector(),
-                      notifier=FakeNotifier(), limiter=RateLimiter(5, 60))
+                      notifier=FakeNotifier(), limiter=MemoryLimiter())
     yield service
     await service.drain()
     await engine.dispose()

@@ -1,9 +1,8 @@
-"""Queue priority, least-busy routing, wait estimates and the rate limiter."""
+"""Queue priority, least-busy routing and wait estimates (limits: test_handoff_limits.py)."""
 
 from __future__ import annotations
 
 from handoff.policy import QueuePolicy
-from handoff.service.ratelimit import RateLimiter
 from handoff.service.routing import AgentLoad, estimated_wait_s, least_busy, priority, sort_queue
 
 
@@ -34,14 +33,3 @@ def test_sort_queue_priority_then_wait() -> None:
     items = [{"id": 1, "priority": 0.2, "waiting_s": 50}, {"id": 2, "priority": 0.9, "waiting_s": 1},
              {"id": 3, "priority": 0.2, "waiting_s": 90}]
     assert [i["id"] for i in sort_queue(items)] == [2, 3, 1]
-
-
-def test_rate_limiter_window() -> None:
-    now = [0.0]
-    limiter = RateLimiter(3, 10.0, clock=lambda: now[0])
-    assert [limiter.allow("a") for _ in range(4)] == [True, True, True, False]
-    assert limiter.allow("b")
-    now[0] = 10.0
-    assert limiter.allow("a")
-    limiter.forget("a")
-    assert limiter._events.get("a") is None

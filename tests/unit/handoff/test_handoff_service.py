@@ -93,6 +93,11 @@ async def test_rasa_down_queues_with_an_honest_message(svc) -> None:
 
 
 async def test_idempotent_retry_and_input_errors(svc) -> None:
+    import dataclasses
+
+    from common.settings import Limit
+
+    svc.settings = dataclasses.replace(svc.settings, limit_messages=Limit(5, 60.0))
     await sessions.open_session(svc, "c1", None, None, None)
     one = await _say(svc, "c1", "hi", "m-1")
     two = await _say(svc, "c1", "hi", "m-1")
@@ -192,19 +197,20 @@ async def test_demo_identities_can_be_turned_off(svc) -> None:
 
 
 async def test_a_new_client_chosen_session_id_is_kept_like_rasa_does(svc) -> None:
-    ack = await sessions.open_session(svc, "c9", "webchat-7f3a", None, None)
-    assert ack["session_id"] == "webchat-7f3a" and ack["fresh"] is True
+    chosen = "4f1c9b2e7d0a4e5b8c3d2a1f0e9b8c7d"  # what rasa-webchat sends: a uuid4 hex
+    ack = await sessions.open_session(svc, "c9", chosen, None, None)
+    assert ack["session_id"] == chosen and ack["fresh"] is True
     # another visitor asking for the same id later gets it back (anonymous, same binding) ...
-    again = await sessions.open_session(svc, "c10", "webchat-7f3a", None, None)
-    assert again["session_id"] == "webchat-7f3a" and again["fresh"] is False
+    again = await sessions.open_session(svc, "c10", chosen, None, None)
+    assert again["session_id"] == chosen and again["fresh"] is False
     # ... but an unusable id is replaced by a server-chosen one
     odd = await sessions.open_session(svc, "c11", "<script>", None, None)
     assert odd["session_id"] != "<script>"
 
 
 async def test_user_uttered_without_session_request_opens_the_session(svc) -> None:
-    ack = await turns.customer_message(svc, "c12", "hello there", "naive-client-1", None)
+    ack = await turns.customer_message(svc, "c12", "hello there", "naive-client-0001", None)
     await svc.drain()
     assert ack["ok"] is True and ack["seq"] == 1
-    assert svc.customers["c12"].session_id == "naive-client-1"
+    assert svc.customers["c12"].session_id == "naive-client-0001"
     assert svc.notifier.events("conv", "bot_uttered")[-1]["text"] == "echo: hello there"

@@ -12,7 +12,7 @@ from handoff import errors
 from handoff.policy import load_handoff_policy
 from handoff.service import agents, insights
 from handoff.service.context import Service
-from handoff.service.ratelimit import RateLimiter
+from handoff.service.ratelimit import MemoryLimiter
 from insights.report import KEYS
 from insights.search import Filters, search
 from store.models import Conversation, ConversationStatus, Message, Sender
@@ -37,7 +37,7 @@ async def svc(db_settings, db_session_factory):
     yield Service(settings=db_settings, policy=load_handoff_policy(db_settings.policy_path("handoff.yml")),
                   phrase_bank=load_phrase_bank(db_settings.policy_path("phrase_bank.yml")),
                   db=async_session_factory(engine), rasa=None, detector=None, notifier=None,
-                  limiter=RateLimiter(5, 60))
+                  limiter=MemoryLimiter())
     await engine.dispose()
 
 
