@@ -4,7 +4,8 @@
  * token in sessionStorage), so an agent coming from the console is already signed in.
  */
 
-import { login, tokenStore } from "./agent-client.js";
+import { login } from "./agent-client.js";
+import { tokenStore } from "./session.js";
 import * as charts from "./insights-charts.js";
 import { report } from "./insights-api.js";
 import { Review } from "./insights-review.js";

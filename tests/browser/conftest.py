@@ -72,6 +72,9 @@ def pages(browser: Browser, watch: PageWatch) -> Iterator:
 
     def make(**options) -> Page:
         options.setdefault("viewport", {"width": 1280, "height": 860})
+        # Playwright's wait_for_function evaluates its predicate with eval(), which the pages'
+        # CSP refuses; test_csp.py runs the pages with the policy enforced (bypass_csp=False).
+        options.setdefault("bypass_csp", True)
         return _new_page(browser, watch, contexts, **options)
 
     yield make

@@ -18,7 +18,7 @@ def _violations(page) -> List[str]:
 
 
 def test_demo_shop_page_and_widget_run_under_the_policy(base_url, pages):
-    page = pages()
+    page = pages(bypass_csp=False)
     violations = _violations(page)
     response = page.request.get(f"{base_url}/")
     assert "default-src 'self'" in response.headers["content-security-policy"]
@@ -28,7 +28,7 @@ def test_demo_shop_page_and_widget_run_under_the_policy(base_url, pages):
 
 
 def test_console_signs_in_under_the_policy(base_url, pages):
-    page = pages()
+    page = pages(bypass_csp=False)
     violations = _violations(page)
     flows.sign_in(page, base_url, "dana")
     expect(page.locator(".conn[data-state='online']")).to_be_visible()
