@@ -59,11 +59,14 @@ def quick_replies(buttons: Sequence[Dict[str, Any]]) -> List[Dict[str, Any]]:
 def rasa_body(text: str, payload: Optional[Dict[str, Any]]) -> Dict[str, Any]:
     """Exactly what Rasa 3.6's socketio channel (``SocketIOOutput``) emits for one message.
 
-    ``{"text"}``, ``{"text", "quick_replies"}`` or ``{"attachment"}`` (images are
-    ``{"type": "image", "payload": {"src"}}`` attachments): widgets written for that channel
-    (rasa-webchat) render a message only when its keys are exactly these.
+    ``{"text"}``, ``{"text", "quick_replies"}``, ``{"attachment"}`` (images are
+    ``{"type": "image", "payload": {"src"}}`` attachments) or a custom payload's ``data``:
+    widgets written for that channel (rasa-webchat) render a message only when its keys are
+    exactly these.
     """
     payload = payload or {}
+    if isinstance(payload.get("custom"), dict):  # send_custom_json emits the payload's ``data``
+        return {k: v for k, v in payload["custom"].items() if k != "metadata"}
     if payload.get("buttons"):
         return {"text": text, "quick_replies": quick_replies(payload["buttons"])}
     if payload.get("attachment") and not text:
@@ -99,7 +102,10 @@ def bot_uttered(msg: Message, agent_name: Optional[str] = None) -> Dict[str, Any
     The payload of ``bot_uttered`` (bot, agent and system messages) and of every entry of a
     ``transcript`` replay (customer messages too).
     """
-    meta: Dict[str, Any] = {"sender": _sender(msg), "seq": msg.seq, "created_at": iso(msg.created_at)}
+    custom = (msg.payload or {}).get("custom")
+    own = custom.get("metadata") if isinstance(custom, dict) else None  # e.g. rasa-webchat's userInput
+    meta: Dict[str, Any] = {**(own if isinstance(own, dict) else {}),
+                            "sender": _sender(msg), "seq": msg.seq, "created_at": iso(msg.created_at)}
     if agent_name:
         meta["agent_name"] = agent_name
     if msg.client_msg_id:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import copy
 import datetime as dt
 from typing import Any, Dict, List
 
@@ -9,6 +10,7 @@ import pytest
 from rasa.core.channels.socketio import SocketIOOutput
 
 from handoff import events as ev
+from handoff.rasa_client import BotTurn as RasaTurn
 from handoff.service import sessions, turns
 from store.models.support import Message, Sender
 
@@ -21,6 +23,7 @@ COLLECTED: List[Dict[str, Any]] = [
      "buttons": [{"title": "Yes, cancel", "payload": "/affirm"}, {"title": "No", "payload": "/deny"}]},
     {"recipient_id": "s", "image": "https://shop.example/vase.png"},
     {"recipient_id": "s", "attachment": {"type": "file", "payload": {"src": "https://shop.example/a.pdf"}}},
+    {"recipient_id": "s", "custom": {"data": {"text": "Pick a size", "metadata": {"userInput": "disabled"}}}},
 ]
 
 
@@ -45,13 +48,21 @@ def _stored(text: str, payload: Any, sender: Sender = Sender.BOT, **extra: Any) 
 
 
 @pytest.mark.asyncio
-@pytest.mark.parametrize("collected", COLLECTED, ids=["text", "buttons", "image", "attachment"])
+@pytest.mark.parametrize("collected", COLLECTED, ids=["text", "buttons", "image", "attachment", "custom"])
 async def test_a_bot_message_is_emitted_as_rasa_socketio_emits_it(collected: Dict[str, Any]) -> None:
-    [rasa] = await _rasa_emits(dict(collected))
+    [rasa] = await _rasa_emits(copy.deepcopy(collected))
+    assert RasaTurn(messages=[collected]).visible_messages() == [collected]
     msg = _stored(str(collected.get("text") or ""), turns._payload(collected))
     ours = ev.bot_uttered(msg)
-    assert ours["metadata"] == {"sender": "bot", "seq": 4, "created_at": "2024-05-01T12:00:03Z"}
-    assert {k: v for k, v in ours.items() if k != "metadata"} == rasa
+    assert {k: v for k, v in ours.items() if k != "metadata"} == {k: v for k, v in rasa.items() if k != "metadata"}
+    assert ours["metadata"] == {**rasa.get("metadata", {}), "sender": "bot", "seq": 4,
+                                "created_at": "2024-05-01T12:00:03Z"}
+
+
+def test_only_custom_payloads_with_a_data_object_are_shown_and_handoff_requests_never() -> None:
+    handoff = {"recipient_id": "s", "custom": {"handoff": {"reason": "asked for a person"}}}
+    no_data = {"recipient_id": "s", "custom": {"blocks": [1, 2]}}
+    assert RasaTurn(messages=[handoff, no_data]).visible_messages() == []
 
 
 def test_system_and_agent_messages_carry_extensions_only_under_metadata() -> None:
