@@ -33,7 +33,22 @@ $(STAMPS)/chromium:
 	@command -v chromium >/dev/null || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium chromium-driver; }
 	@mkdir -p $(STAMPS) && touch $@
 
-setup: $(STAMPS)/deps $(STAMPS)/chromium ## Build .venv (Python 3.10, pinned packages, spaCy model) and install Chromium
+# rasa-webchat, the most used third-party widget for Rasa's socketio channel: the browser tests
+# run it against the service (tests/browser/test_rasa_webchat.py). Pinned version and tarball hash.
+WEBCHAT_VERSION := 1.0.1
+WEBCHAT_SHA256 := cd2a8ee5211df95c626fc78bcf9d7d3a50368eacd43c7154476d29e519d42685
+WEBCHAT_DIR := var/npm/rasa-webchat-$(WEBCHAT_VERSION)
+
+$(WEBCHAT_DIR)/lib/index.js:
+	@command -v npm >/dev/null || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq npm; }
+	@mkdir -p $(WEBCHAT_DIR)
+	cd var/npm && npm pack --silent rasa-webchat@$(WEBCHAT_VERSION) >/dev/null
+	echo "$(WEBCHAT_SHA256)  var/npm/rasa-webchat-$(WEBCHAT_VERSION).tgz" | sha256sum --check --quiet
+	tar -xzf var/npm/rasa-webchat-$(WEBCHAT_VERSION).tgz -C $(WEBCHAT_DIR) --strip-components=1 \
+	  package/lib/index.js package/LICENSE package/package.json
+	@touch $@
+
+setup: $(STAMPS)/deps $(STAMPS)/chromium $(WEBCHAT_DIR)/lib/index.js ## Build .venv (Python 3.10, pinned packages, spaCy model), install Chromium and rasa-webchat
 	@mkdir -p var
 
 db: setup ## Migrate the database to the newest schema and seed the demo data once

@@ -56,19 +56,39 @@ def quick_replies(buttons: Sequence[Dict[str, Any]]) -> List[Dict[str, Any]]:
             for b in buttons]
 
 
+def rasa_body(text: str, payload: Optional[Dict[str, Any]]) -> Dict[str, Any]:
+    """Exactly what Rasa 3.6's socketio channel (``SocketIOOutput``) emits for one message.
+
+    ``{"text"}``, ``{"text", "quick_replies"}``, ``{"attachment"}`` (images are
+    ``{"type": "image", "payload": {"src"}}`` attachments) or a custom payload's ``data``:
+    widgets written for that channel (rasa-webchat) render a message only when its keys are
+    exactly these.
+    """
+    payload = payload or {}
+    if isinstance(payload.get("custom"), dict):  # send_custom_json emits the payload's ``data``
+        return {k: v for k, v in payload["custom"].items() if k != "metadata"}
+    if payload.get("buttons"):
+        return {"text": text, "quick_replies": quick_replies(payload["buttons"])}
+    if payload.get("attachment") and not text:
+        return {"attachment": payload["attachment"]}
+    return {"text": text}
+
+
 def message_dict(msg: Message, agent_name: Optional[str] = None, *, for_agent: bool = False) -> Dict[str, Any]:
-    """A transcript message (docs/protocol.md, "Message object")."""
+    """An agent-side message (docs/protocol.md, "Message object")."""
     payload = msg.payload or {}
-    sender = msg.sender.value if isinstance(msg.sender, Sender) else str(msg.sender)
     out: Dict[str, Any] = {
         "seq": msg.seq,
-        "sender": sender,
+        "sender": _sender(msg),
         "text": msg.text,
         "created_at": iso(msg.created_at),
         "agent_name": agent_name,
         "client_msg_id": msg.client_msg_id,
     }
-    out.update(_extras(payload))
+    if payload.get("buttons"):
+        out["quick_replies"] = quick_replies(payload["buttons"])
+    if payload.get("attachment"):
+        out["attachment"] = payload["attachment"]
     if for_agent:
         out["private"] = bool(msg.private)
         out["detection"] = msg.detection
@@ -77,26 +97,24 @@ def message_dict(msg: Message, agent_name: Optional[str] = None, *, for_agent: b
 
 
 def bot_uttered(msg: Message, agent_name: Optional[str] = None) -> Dict[str, Any]:
-    """The ``bot_uttered`` payload of a bot, agent or system message."""
-    payload = msg.payload or {}
-    sender = msg.sender.value if isinstance(msg.sender, Sender) else str(msg.sender)
-    out: Dict[str, Any] = {"text": msg.text, **_extras(payload)}
-    meta: Dict[str, Any] = {"sender": sender, "seq": msg.seq}
+    """A message as the customer sees it: Rasa's body (``rasa_body``), our extensions only under ``metadata``.
+
+    The payload of ``bot_uttered`` (bot, agent and system messages) and of every entry of a
+    ``transcript`` replay (customer messages too).
+    """
+    custom = (msg.payload or {}).get("custom")
+    own = custom.get("metadata") if isinstance(custom, dict) else None  # e.g. rasa-webchat's userInput
+    meta: Dict[str, Any] = {**(own if isinstance(own, dict) else {}),
+                            "sender": _sender(msg), "seq": msg.seq, "created_at": iso(msg.created_at)}
     if agent_name:
         meta["agent_name"] = agent_name
-    out["metadata"] = meta
-    return out
+    if msg.client_msg_id:
+        meta["client_msg_id"] = msg.client_msg_id
+    return {**rasa_body(msg.text, msg.payload), "metadata": meta}
 
 
-def _extras(payload: Dict[str, Any]) -> Dict[str, Any]:
-    """Buttons (also as Rasa's ``quick_replies``) and an attachment, when the message has them."""
-    out: Dict[str, Any] = {}
-    if payload.get("buttons"):
-        out["quick_replies"] = quick_replies(payload["buttons"])
-        out["buttons"] = [{"title": b.get("title"), "payload": b.get("payload")} for b in payload["buttons"]]
-    if payload.get("attachment"):
-        out["attachment"] = payload["attachment"]
-    return out
+def _sender(msg: Message) -> str:
+    return msg.sender.value if isinstance(msg.sender, Sender) else str(msg.sender)
 
 
 def _short_parse(parse: Optional[Dict[str, Any]]) -> Optional[Dict[str, Any]]:

@@ -48,9 +48,16 @@ class BotTurn:
             custom = msg.get("custom")
             if isinstance(custom, dict) and "handoff" in custom and not msg.get("text"):
                 continue
-            if msg.get("text") or msg.get("buttons") or msg.get("image") or msg.get("attachment"):
+            if msg.get("text") or msg.get("buttons") or msg.get("image") or msg.get("attachment") \
+                    or forwarded_custom(msg):
                 out.append(msg)
         return out
+
+
+def forwarded_custom(message: Dict[str, Any]) -> bool:
+    """A custom payload shown to the customer: like Rasa's socketio channel, its ``data`` object."""
+    custom = message.get("custom")
+    return isinstance(custom, dict) and "handoff" not in custom and isinstance(custom.get("data"), dict)
 
 
 class RasaClient:

@@ -1,8 +1,9 @@
 /**
  * The customer protocol's wire shapes, turned into the widget's (docs/protocol.md).
  *
- * Messages arrive as Rasa's `bot_uttered` (`metadata.sender`, `metadata.seq`) or as
- * transcript message objects (`sender`, `seq` at the top level); both become one shape.
+ * `bot_uttered` and every `transcript` entry are Rasa's socketio shapes (`{text}`,
+ * `{text, quick_replies}`, `{attachment}`); our extensions (`sender`, `seq`,
+ * `agent_name`, `client_msg_id`, `created_at`) travel only under `metadata`.
  */
 
 /**
@@ -13,22 +14,20 @@
 export function normalise(data, fallbackSender = "bot") {
   const body = data && typeof data === "object" ? data : { text: String(data ?? "") };
   const meta = body.metadata && typeof body.metadata === "object" ? body.metadata : {};
-  const seqValue = body.seq ?? meta.seq;
-  const rawButtons = asList(body.quick_replies).length ? body.quick_replies : asList(body.buttons);
-  const buttons = rawButtons
+  const buttons = asList(body.quick_replies)
     .filter((b) => b && typeof b === "object")
     .map((b) => ({ title: String(b.title ?? b.payload ?? ""), payload: String(b.payload ?? b.title ?? "") }));
-  let text = body.text ?? body.message ?? "";
+  let text = body.text ?? "";
   if (typeof text !== "string") text = String(text);
-  const sender = String(meta.sender || body.sender || fallbackSender);
+  const sender = String(meta.sender || fallbackSender);
   return {
-    seq: Number.isInteger(seqValue) ? seqValue : null,
+    seq: Number.isInteger(meta.seq) ? meta.seq : null,
     sender: sender === "user" ? "customer" : sender,
-    text: sender === "customer" && body.customData && body.customData.title ? body.customData.title : text,
-    agentName: meta.agent_name || body.agent_name || null,
+    text,
+    agentName: meta.agent_name || null,
     buttons,
-    clientMsgId: body.client_msg_id || meta.client_msg_id || null,
-    at: body.created_at || meta.created_at || body.at || null,
+    clientMsgId: meta.client_msg_id || null,
+    at: meta.created_at || null,
     pending: false,
   };
 }

@@ -59,7 +59,7 @@ async def open_session(svc: Service, sid: str, session_id: Optional[str], last_s
         transcript = None
         if last_seq is not None and not rejected:
             names = conv_store.agent_names(s)
-            transcript = [ev.message_dict(m, names.get(m.agent_id) if m.agent_id else None)
+            transcript = [ev.bot_uttered(m, names.get(m.agent_id) if m.agent_id else None)
                           for m in conv_store.messages_after(s, conv.id, last_seq if not fresh else 0)]
         return {"conversation_id": conv.id, "session_id": conv.session_id, "rejected": rejected, "fresh": fresh,
                 "status": status_payload(s, svc.policy, conv), "transcript": transcript,

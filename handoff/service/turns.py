@@ -13,6 +13,7 @@ from sqlalchemy.orm import Session
 from handoff import errors
 from handoff import events as ev
 from handoff.errors import RasaUnavailable
+from handoff.rasa_client import forwarded_custom
 from handoff.service import handoffs, lookups, publish, ratelimit, wording
 from handoff.service.changes import MessageAdded, StatusChanged
 from handoff.service.context import CustomerConn, Service
@@ -246,4 +247,6 @@ def _payload(message: Dict[str, Any]) -> Optional[Dict[str, Any]]:
         out["attachment"] = {"type": "image", "payload": {"src": message["image"]}}
     if message.get("attachment"):
         out["attachment"] = message["attachment"]
+    if forwarded_custom(message):
+        out["custom"] = message["custom"]["data"]
     return out or None

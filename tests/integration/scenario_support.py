@@ -74,8 +74,8 @@ class Chat:
     def last_buttons(self) -> List[str]:
         """Payloads of the buttons on the latest bot message that had any."""
         for event in reversed(self.customer.rec.of("bot_uttered")):
-            if event.get("buttons") or event.get("quick_replies"):
-                return [b["payload"] for b in event.get("buttons") or event.get("quick_replies")]
+            if event.get("quick_replies"):
+                return [b["payload"] for b in event["quick_replies"]]
         return []
 
     @property

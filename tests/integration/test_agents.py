@@ -90,6 +90,7 @@ def test_no_agent_online_offers_follow_up_and_the_bot(stack) -> None:
         notice = c.rec.wait_for("bot_uttered", lambda d: d["metadata"]["sender"] == "system")
         assert "no one from our support team is online" in notice["text"]
         assert [q["payload"] for q in notice["quick_replies"]] == ["/follow_up", "/continue_with_bot"]
+        assert set(notice) == {"text", "quick_replies", "metadata"}, "Rasa socketio's shape, nothing else"
         replies = c.ask("hello?")
         assert replies and replies[-1]["metadata"]["sender"] == "system", "a reply on every turn while waiting"
         bad = c.sio.call("follow_up", {"email": "not-an-email"}, timeout=30)

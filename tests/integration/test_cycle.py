@@ -80,6 +80,7 @@ def test_full_cycle(stack) -> None:
         assert resolved["csat_requested"] is True
         question = maya.rec.wait_for("bot_uttered", lambda d: len(d.get("quick_replies") or []) == 5)
         assert question["quick_replies"][4]["payload"] == '/csat{"score":5}'
+        assert set(question) == {"text", "quick_replies", "metadata"}, "Rasa socketio's shape, nothing else"
         assert maya.sio.call("csat", {"score": 5}, timeout=30) == {"ok": True}
         bad = maya.sio.call("csat", {"score": 9}, timeout=30)
         assert bad["ok"] is False and bad["error"]["code"] == "invalid_payload"

@@ -42,7 +42,7 @@ def test_two_nodes_on_postgres_and_redis(stack, pg_url) -> None:
             replay = transcript["messages"]
             texts = [m["text"] for m in replay]
             assert replay and transcript["last_seq"] == len(replay) >= 5, transcript
-            assert [m["seq"] for m in replay] == list(range(1, len(replay) + 1))
+            assert [m["metadata"]["seq"] for m in replay] == list(range(1, len(replay) + 1))
             assert {"I need to talk to a person", "Hello from node B", "hi Dana, from node A"} <= set(texts), texts
             again.close()
         finally:

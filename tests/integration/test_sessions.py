@@ -22,9 +22,9 @@ def test_reconnect_replays_the_transcript_once_in_order(stack) -> None:
         ack = again.start(session_id=session_id, last_seq=1)
         assert ack["ok"] and ack["session_id"] == session_id and ack["fresh"] is False
         replay = again.rec.wait_for("transcript")
-        seqs = [m["seq"] for m in replay["messages"]]
+        seqs = [m["metadata"]["seq"] for m in replay["messages"]]
         assert seqs == list(range(2, replay["last_seq"] + 1)), "everything after seq 1, once, in order"
-        senders = [m["sender"] for m in replay["messages"]]
+        senders = [m["metadata"]["sender"] for m in replay["messages"]]
         assert "customer" in senders and "bot" in senders
         assert any(m["text"] == "what payment methods do you accept?" for m in replay["messages"])
     finally:
@@ -47,13 +47,13 @@ def test_retry_with_same_client_msg_id_is_stored_and_answered_once(stack) -> Non
 
         rasa = wait_until(turn_done)
         msgs = transcript(stack.base_url, c.session_id)["messages"]
-        assert [m["client_msg_id"] for m in msgs].count("retry-1") == 1
-        assert [m["sender"] for m in msgs].count("customer") == 1
+        assert [m["metadata"].get("client_msg_id") for m in msgs].count("retry-1") == 1
+        assert [m["metadata"]["sender"] for m in msgs].count("customer") == 1
         assert len([e for e in rasa["events"] if e["event"] == "user"]) == 1, "Rasa ran one turn"
         bot_said = [e for e in rasa["events"] if e["event"] == "bot"]
-        stored = [m for m in msgs if m["sender"] == "bot"]
+        stored = [m for m in msgs if m["metadata"]["sender"] == "bot"]
         assert bot_said and len(stored) == len(bot_said), "the bot answered once: its replies, stored once"
-        assert c.last_seq() == msgs[-1]["seq"] == 1 + len(stored)
+        assert c.last_seq() == msgs[-1]["metadata"]["seq"] == 1 + len(stored)
     finally:
         c.close()
 

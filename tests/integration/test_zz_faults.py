@@ -56,11 +56,11 @@ def test_rasa_killed_during_a_turn(stack) -> None:
 
         # Replay from the start: every seq, once, no gaps, the interrupted message included.
         replay = transcript(stack.base_url, c.session_id)
-        seqs = [m["seq"] for m in replay["messages"]]
+        seqs = [m["metadata"]["seq"] for m in replay["messages"]]
         assert seqs == list(range(1, replay["last_seq"] + 1)) and replay["last_seq"] == c.last_seq(), seqs
         texts = [m["text"] for m in replay["messages"]]
         assert texts.count("where is my parcel? it was due days ago") == 1
-        assert [m["sender"] for m in replay["messages"]].count("bot") >= 2, "the earlier answers are kept"
+        assert [m["metadata"]["sender"] for m in replay["messages"]].count("bot") >= 2, "the earlier answers are kept"
         assert requests.get(f"{stack.base_url}/health", timeout=30).json()["rasa"]["ok"] is False
 
         # Rasa comes back: the service sees it, and the bot answers again after the hand-back.
@@ -72,7 +72,7 @@ def test_rasa_killed_during_a_turn(stack) -> None:
         replies = c.ask("what payment methods do you accept?", timeout=120)
         assert any(r["metadata"]["sender"] == "bot" for r in replies), replies
         after = transcript(stack.base_url, c.session_id)
-        assert [m["seq"] for m in after["messages"]] == list(range(1, after["last_seq"] + 1))
+        assert [m["metadata"]["seq"] for m in after["messages"]] == list(range(1, after["last_seq"] + 1))
     finally:
         c.close()
         dana.close()

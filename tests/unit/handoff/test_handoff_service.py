@@ -32,7 +32,8 @@ async def test_bot_turn_then_request_human_queues_and_offers(svc) -> None:
     ack = await _say(svc, "c1", "hello")
     assert ack == {"ok": True, "seq": 1, "client_msg_id": None}
     utter = svc.notifier.events("conv", "bot_uttered")
-    assert utter[0] == {"text": "echo: hello", "metadata": {"sender": "bot", "seq": 2}}
+    assert set(utter[0]) == {"text", "metadata"} and utter[0]["text"] == "echo: hello"
+    assert utter[0]["metadata"]["sender"] == "bot" and utter[0]["metadata"]["seq"] == 2
     await _say(svc, "c1", "a person please")
     status = svc.notifier.events("conv", "handoff_status")[-1]
     assert status["status"] == "queued" and status["agents_online"] == 1
@@ -128,7 +129,7 @@ async def test_sessions_are_bound_to_their_identity(svc) -> None:
     back = await sessions.open_session(svc, "c3", ack["session_id"], 0, token)
     assert back["session_id"] == ack["session_id"] and not back["fresh"]
     replay = svc.notifier.events("sid", "transcript")[-1]
-    assert [m["seq"] for m in replay["messages"]] == [1, 2]
+    assert [m["metadata"]["seq"] for m in replay["messages"]] == [1, 2]
 
 
 async def test_database_error_sends_no_ack(svc) -> None:
