@@ -46,6 +46,10 @@ class Settings:
         seed_fast: hash the demo agents' passwords with a cheap bcrypt cost (tests only).
         demo_identities: serve ``/api/demo/*`` (list demo customers, sign their identity tokens
             for the demo shop page). A stand-in for a shop's backend: turn it off in production.
+        public_url: base of the links mailed to customers (reset and confirmation links).
+        outbox_dir: where the file sink writes one ``.eml`` per message when no SMTP host is set.
+        smtp_host: send the outbox through this SMTP server instead (``smtp_*``: port, user,
+            password, sender, STARTTLS).
     """
 
     database_url: str = f"sqlite:///{ROOT / 'var' / 'support.db'}"
@@ -66,6 +70,14 @@ class Settings:
     rasa_timeout: float = 15.0
     seed_fast: bool = False
     demo_identities: bool = True
+    public_url: str = "http://127.0.0.1:8000"
+    outbox_dir: Path = ROOT / "var" / "outbox"
+    smtp_host: Optional[str] = None
+    smtp_port: int = 25
+    smtp_user: Optional[str] = None
+    smtp_password: Optional[str] = None
+    smtp_from: str = "support@example.com"
+    smtp_starttls: bool = False
 
     @property
     def sync_database_url(self) -> str:
@@ -122,4 +134,12 @@ def load_settings(env: Optional[Mapping[str, str]] = None) -> Settings:
         rasa_timeout=float(get("RASA_TIMEOUT", defaults.rasa_timeout)),
         seed_fast=env.get("SEED_FAST", "") == "1",
         demo_identities=env.get("DEMO_IDENTITIES", "1") != "0",
+        public_url=get("PUBLIC_URL", defaults.public_url).rstrip("/"),
+        outbox_dir=Path(get("OUTBOX_DIR", defaults.outbox_dir)),
+        smtp_host=env.get("SMTP_HOST") or None,
+        smtp_port=int(get("SMTP_PORT", defaults.smtp_port)),
+        smtp_user=env.get("SMTP_USER") or None,
+        smtp_password=env.get("SMTP_PASSWORD") or None,
+        smtp_from=get("SMTP_FROM", defaults.smtp_from),
+        smtp_starttls=env.get("SMTP_STARTTLS", "") == "1",
     )

@@ -110,10 +110,13 @@ def hash_reset_token(token: str) -> str:
 
 def create_password_reset(session: Session, customer_id: int, *,
                           ttl: dt.timedelta = RESET_TTL) -> Dict[str, Any]:
-    """Record a reset link (no mail is sent) and unlock a locked account.
+    """Record a reset link for the customer (the caller mails it; it never goes in the chat).
+
+    A locked account stays locked: the lock lifts when the new password is set from the
+    link, so knowing someone's e-mail (or order) is not enough to unlock their account.
 
     Returns:
-        ``{"link": "/reset/<token>", "expires_at", "unlocked", "email"}``; only the token's
+        ``{"link": "/reset/<token>", "expires_at", "locked", "email"}``; only the token's
         hash is stored.
     """
     customer = session.get(Customer, customer_id)
@@ -123,12 +126,9 @@ def create_password_reset(session: Session, customer_id: int, *,
     now = dt.datetime.utcnow()
     session.add(PasswordReset(customer_id=customer.id, token_hash=hash_reset_token(token),
                               created_at=now, expires_at=now + ttl))
-    unlocked = bool(customer.account_locked)
-    customer.account_locked = False
-    customer.failed_logins = 0
     session.flush()
-    return {"link": f"/reset/{token}", "expires_at": (now + ttl).isoformat(), "unlocked": unlocked,
-            "email": customer.email}
+    return {"link": f"/reset/{token}", "expires_at": (now + ttl).isoformat(),
+            "locked": bool(customer.account_locked), "email": customer.email}
 
 
 def _has(order: Order, condition: ItemCondition) -> bool:

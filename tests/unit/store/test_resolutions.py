@@ -177,13 +177,14 @@ def test_return_past_the_window_needs_a_human(db_session, policy):
     assert late.value.needs_human
 
 
-def test_password_reset_is_hashed_and_unlocks(db_session):
+def test_password_reset_is_hashed_and_does_not_unlock(db_session):
     emma = customer(db_session, "emma@example.com")
+    emma.account_locked = True
     done = create_password_reset(db_session, emma.id)
     token = done["link"].split("/reset/")[1]
     row = db_session.execute(select(PasswordReset).where(PasswordReset.customer_id == emma.id)).scalar_one()
     assert row.token_hash == hash_reset_token(token) and row.expires_at > dt.datetime.utcnow()
-    assert done["unlocked"] and not emma.account_locked and emma.failed_logins == 0
+    assert done["locked"] and emma.account_locked
 
 
 def test_order_for_topic_picks_the_order_the_intent_is_about(db_session):
