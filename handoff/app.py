@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import uuid
 from concurrent.futures import ThreadPoolExecutor
@@ -15,9 +16,10 @@ from common.settings import Settings
 from handoff import errors
 from handoff.policy import load_handoff_policy
 from handoff.rasa_client import RasaClient
+from handoff.service import mail
 from handoff.service.context import Service
 from handoff.service.ratelimit import RateLimiter
-from handoff.transport import http, static
+from handoff.transport import confirm, http, static
 from handoff.transport.agent import AgentNamespace
 from handoff.transport.customer import CustomerNamespace
 from handoff.transport.notifier import SocketNotifier
@@ -67,6 +69,7 @@ def create_app(settings: Settings, *, detector: Any = None, rasa: Any = None) ->
     sio.register_namespace(CustomerNamespace(service))
     sio.register_namespace(AgentNamespace(service))
     app.blueprint(http.blueprint(service))
+    app.blueprint(confirm.blueprint(service))
     app.blueprint(static.blueprint())
     app.exception(errors.HandoffError)(http.error_response)
 
@@ -90,10 +93,13 @@ def create_app(settings: Settings, *, detector: Any = None, rasa: Any = None) ->
             phrase_bank=load_phrase_bank(settings.policy_path("phrase_bank.yml")),
             db=async_session_factory(engine), rasa=client, detector=found, notifier=SocketNotifier(sio),
             limiter=RateLimiter(settings.rate_limit_messages, settings.rate_limit_window), detector_pool=pool)
+        app_.ctx.mailer = asyncio.ensure_future(mail.deliver_periodically(settings))
         log.info("handoff.started host=%s port=%s redis=%s", settings.host, settings.port, bool(settings.redis_url))
 
     @app.after_server_stop
     async def stop(app_: Sanic, loop: Any) -> None:
+        if getattr(app_.ctx, "mailer", None) is not None:
+            app_.ctx.mailer.cancel()
         svc = state.pop("service", None)
         if svc is not None:
             await svc.drain()

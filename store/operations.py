@@ -16,6 +16,7 @@ from typing import Any, Callable, Dict, Optional, Tuple
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from store.budgets import lock_row
 from store.errors import InvalidInput, NotAllowed, NotFound
 from store.models import (
     Actor,
@@ -40,13 +41,21 @@ ADDRESS_MIN, ADDRESS_MAX = 10, 300
 RESET_TTL = dt.timedelta(hours=1)
 
 
+def _locked(session: Session, order_number: str) -> Order:
+    """The order, locked until commit and re-read (see :mod:`store.budgets`)."""
+    order = get_order(session, order_number)
+    lock_row(session, Order, order.id)
+    session.refresh(order)
+    return order
+
+
 def start_return(session: Session, order_number: str, *, reason: str = "customer asked to return it",
                  actor: Actor = Actor.BOT, agent_id: Optional[int] = None,
                  conversation_id: Optional[int] = None,
                  policy: Optional[ResolutionPolicy] = None) -> Dict[str, Any]:
     """Open a return with a prepaid label; the refund follows when the parcel arrives."""
     policy = policy or default_policy()
-    order = get_order(session, order_number)
+    order = _locked(session, order_number)
     if order.status == OrderStatus.PROCESSING:
         raise NotAllowed(f"order #{order.number} has not shipped yet, so it can simply be cancelled")
     if order.status != OrderStatus.DELIVERED:
@@ -72,8 +81,8 @@ def start_return(session: Session, order_number: str, *, reason: str = "customer
 def cancel_order(session: Session, order_number: str, *, reason: str = "customer cancelled before dispatch",
                  actor: Actor = Actor.BOT, agent_id: Optional[int] = None,
                  conversation_id: Optional[int] = None) -> Dict[str, Any]:
-    """Cancel an order that has not shipped and refund what was paid for it."""
-    order = get_order(session, order_number)
+    """Cancel an order that has not shipped and refund what was paid for it (once, even from two sessions)."""
+    order = _locked(session, order_number)
     if order.status != OrderStatus.PROCESSING:
         raise NotAllowed(f"order #{order.number} is already {order.status.value.replace('_', ' ')}")
     order.status = OrderStatus.CANCELLED

@@ -29,6 +29,7 @@ class CustomerConn:
     session_id: str
     customer_id: Optional[int]
     identity_token: Optional[str]
+    client_address: Optional[str] = None  # passed to Rasa as metadata (verification limits)
 
 
 @dataclass

@@ -25,7 +25,7 @@ def new_session_id() -> str:
 
 
 async def open_session(svc: Service, sid: str, session_id: Optional[str], last_seq: Optional[int],
-                       identity_token: Optional[str]) -> Dict[str, Any]:
+                       identity_token: Optional[str], client_address: Optional[str] = None) -> Dict[str, Any]:
     """Answer ``session_request``: the same conversation back, or a fresh one.
 
     A session bound to another identity (or to anonymity, when a signed-in customer asks,
@@ -62,7 +62,7 @@ async def open_session(svc: Service, sid: str, session_id: Optional[str], last_s
     if previous is not None and previous.conversation_id != done["conversation_id"]:
         await svc.notifier.leave_conversation(sid, previous.conversation_id)
     svc.customers[sid] = CustomerConn(sid, done["conversation_id"], done["session_id"], customer_id,
-                                      identity_token if identity else None)
+                                      identity_token if identity else None, client_address)
     await svc.notifier.join_conversation(sid, done["conversation_id"])
     if done["rejected"]:
         exc = errors.SessionForbidden()

@@ -46,15 +46,17 @@ def check_text(svc: Service, text: Any, field: str = "message") -> str:
 
 
 async def customer_message(svc: Service, sid: str, text: Any, session_id: Optional[str],
-                           client_msg_id: Optional[str], identity_token: Optional[str] = None) -> Dict[str, Any]:
+                           client_msg_id: Optional[str], identity_token: Optional[str] = None,
+                           client_address: Optional[str] = None) -> Dict[str, Any]:
     """Store the message (once per ``client_msg_id``), ack it, answer in the background.
 
     A socket that sends ``user_uttered`` with a session id but no ``session_request`` first
     (allowed by Rasa's channel) gets its session opened as if it had asked.
     """
     if session_id and sid not in svc.customers:
-        await open_session(svc, sid, session_id, None, identity_token)
+        await open_session(svc, sid, session_id, None, identity_token, client_address)
     conn = connection(svc, sid, session_id)
+    conn.client_address = client_address or conn.client_address
     text = check_text(svc, text)
     if not svc.limiter.allow(sid):
         raise errors.RateLimited()
@@ -116,6 +118,8 @@ async def bot_turn(svc: Service, conn: CustomerConn, msg: Message) -> None:
     metadata: Dict[str, Any] = {"detector": rasa_detector_metadata(svc, finding)}
     if conn.customer_id is not None:
         metadata.update(customer_id=conn.customer_id, identity_token=conn.identity_token)
+    if conn.client_address:
+        metadata["client_address"] = conn.client_address
     try:
         turn = await svc.rasa.send(conn.session_id, msg.text, metadata)
         if turn.paused and not turn.messages:  # a resume that never reached Rasa: retry once

@@ -23,6 +23,12 @@ class CustomerNamespace(socketio.AsyncNamespace):
     async def on_connect(self, sid: str, environ: Dict[str, Any], auth: Optional[Dict[str, Any]] = None) -> bool:
         return True
 
+    def _address(self, sid: str) -> Optional[str]:
+        """The socket's peer address (engine.io's Sanic driver leaves ``REMOTE_ADDR`` fixed)."""
+        environ = self.server.get_environ(sid, namespace=self.namespace) or {}
+        request = environ.get("sanic.request")
+        return str(getattr(request, "ip", "") or environ.get("REMOTE_ADDR") or "") or None
+
     async def on_disconnect(self, sid: str, reason: Any = None) -> None:
         sessions.disconnect(self.service(), sid)
 
@@ -30,7 +36,7 @@ class CustomerNamespace(socketio.AsyncNamespace):
     async def on_session_request(self, sid: str, data: Any = None) -> Dict[str, Any]:
         data = parse.obj(data, allow_none=True)
         return await sessions.open_session(self.service(), sid, parse.opt_str(data, "session_id"),
-                                           parse.opt_int(data, "last_seq"), parse.token(data))
+                                           parse.opt_int(data, "last_seq"), parse.token(data), self._address(sid))
 
     @guarded
     async def on_user_uttered(self, sid: str, data: Any = None) -> Dict[str, Any]:
@@ -39,7 +45,7 @@ class CustomerNamespace(socketio.AsyncNamespace):
         return await turns.customer_message(self.service(), sid, data.get("message"),
                                             parse.opt_str(data, "session_id"),
                                             parse.opt_str(custom, "client_msg_id"),
-                                            parse.token(data))
+                                            parse.token(data), self._address(sid))
 
     @guarded
     async def on_typing(self, sid: str, data: Any = None) -> None:
