@@ -117,16 +117,17 @@ def hash_reset_token(token: str) -> str:
     return hashlib.sha256(token.encode("utf-8")).hexdigest()
 
 
-def create_password_reset(session: Session, customer_id: int, *,
+def create_password_reset(session: Session, customer_id: int, *, unlock: bool = False,
                           ttl: dt.timedelta = RESET_TTL) -> Dict[str, Any]:
     """Record a reset link for the customer (the caller mails it; it never goes in the chat).
 
-    A locked account stays locked: the lock lifts when the new password is set from the
-    link, so knowing someone's e-mail (or order) is not enough to unlock their account.
-
+    Args:
+        unlock: also lift a sign-in lock now; only for a customer whose identity is proven
+            (signed in with the shop's token). Otherwise the lock lifts when the new password
+            is set from the link, so knowing someone's e-mail or order unlocks nothing.
     Returns:
-        ``{"link": "/reset/<token>", "expires_at", "locked", "email"}``; only the token's
-        hash is stored.
+        ``{"link": "/reset/<token>", "expires_at", "locked", "unlocked", "email"}``; only the
+        token's hash is stored.
     """
     customer = session.get(Customer, customer_id)
     if customer is None:
@@ -135,9 +136,13 @@ def create_password_reset(session: Session, customer_id: int, *,
     now = dt.datetime.utcnow()
     session.add(PasswordReset(customer_id=customer.id, token_hash=hash_reset_token(token),
                               created_at=now, expires_at=now + ttl))
+    locked = bool(customer.account_locked)
+    if unlock:
+        customer.account_locked = False
+        customer.failed_logins = 0
     session.flush()
-    return {"link": f"/reset/{token}", "expires_at": (now + ttl).isoformat(),
-            "locked": bool(customer.account_locked), "email": customer.email}
+    return {"link": f"/reset/{token}", "expires_at": (now + ttl).isoformat(), "locked": locked and not unlock,
+            "unlocked": locked and unlock, "email": customer.email}
 
 
 def _has(order: Order, condition: ItemCondition) -> bool:

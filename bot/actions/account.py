@@ -2,8 +2,8 @@
 
 Whoever asks (signed in, verified by order number + e-mail, or anonymous with just an
 e-mail), the link goes to the account's inbox; only someone who can read that inbox can
-use it. A locked account is unlocked by setting the new password from the link, not by
-asking here.
+use it. A sign-in lock is lifted in the chat only for a signed-in customer (identity token
+from the shop); anyone else's lifts when the new password is set from the link.
 """
 
 from __future__ import annotations
@@ -26,6 +26,10 @@ SENT = [
     "into the chat.",
     "A secure reset link is on its way to {email} now (valid for an hour). Pick a new password there "
     "and you're in — we keep links like that in your inbox, where only you can open them.",
+]
+UNLOCKED = [
+    "Your account was locked after too many sign-in attempts; we've lifted that lock just now.",
+    "The lock from the failed sign-ins is lifted as of now, so the new password will work straight away.",
 ]
 LOCKED = [
     "I can see the account was locked after a few sign-in attempts — setting the new password from that "
@@ -64,10 +68,12 @@ class ActionPasswordReset(BotAction):
     async def handle(self, reply: Reply, turn: Turn, order: Optional[JSON]) -> Events:
         public_url = runtime.current().settings.public_url
         if turn.customer_id is not None:
-            sent = await runtime.in_store(mail_reset, turn.customer_id, public_url)
+            sent = await runtime.in_store(mail_reset, turn.customer_id, public_url, turn.signed_in)
             await runtime.deliver_mail()
             reply.pick(SENT, email=sent["email"])
-            if sent["locked"]:
+            if sent["unlocked"]:
+                reply.pick(UNLOCKED)
+            elif sent["locked"]:
                 reply.pick(LOCKED)
             return []
         email = typed_email(reply.tracker)

@@ -44,13 +44,16 @@ The support team
 """
 
 
-def mail_reset(session: Session, customer_id: int, public_url: str) -> JSON:
-    """A reset link for the customer, mailed to the e-mail on file: ``{"email", "locked"}``."""
-    reset = create_password_reset(session, customer_id)
+def mail_reset(session: Session, customer_id: int, public_url: str, unlock: bool = False) -> JSON:
+    """A reset link for the customer, mailed to the e-mail on file: ``{"email", "locked", "unlocked"}``.
+
+    ``unlock`` (signed-in customers only) lifts a sign-in lock at once.
+    """
+    reset = create_password_reset(session, customer_id, unlock=unlock)
     customer = queries.get_customer(session, customer_id) or {"first_name": "there"}
     outbox.enqueue(session, reset["email"], "Your password reset link",
                    RESET_BODY.format(first=customer["first_name"], link=public_url + reset["link"]))
-    return {"email": reset["email"], "locked": reset["locked"]}
+    return {"email": reset["email"], "locked": reset["locked"], "unlocked": reset["unlocked"]}
 
 
 def mail_reset_for_email(session: Session, email: str, public_url: str) -> Optional[JSON]:

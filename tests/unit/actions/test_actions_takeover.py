@@ -52,6 +52,9 @@ def no_secret(texts: List[str]) -> None:
 
 
 async def test_order_and_email_then_forgot_password_never_shows_a_link(store, run, kit, customer_id, db_session):
+    maya = db_session.get(Customer, customer_id("maya@example.com"))
+    maya.account_locked = True
+    db_session.commit()
     tracker = kit.tracker("account_access", "I forgot my password",
                           slots=verified(customer_id, "maya@example.com", "1042"))
     messages, _ = await run(ActionPasswordReset(), tracker)
@@ -61,6 +64,8 @@ async def test_order_and_email_then_forgot_password_never_shows_a_link(store, ru
     [mail] = mails(store)
     assert mail["To"] == "maya@example.com" and f"{store.settings.public_url}/reset/" in body(mail)
     assert db_session.execute(select(OutboxMessage)).scalar_one().status.value == "sent"
+    db_session.refresh(maya)
+    assert maya.account_locked is True, "an order number + e-mail unlocks nothing"
 
 
 async def test_an_email_alone_does_not_unlock_an_account(store, run, kit, customer_id, db_session):

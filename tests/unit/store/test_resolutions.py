@@ -184,7 +184,8 @@ def test_password_reset_is_hashed_and_does_not_unlock(db_session):
     token = done["link"].split("/reset/")[1]
     row = db_session.execute(select(PasswordReset).where(PasswordReset.customer_id == emma.id)).scalar_one()
     assert row.token_hash == hash_reset_token(token) and row.expires_at > dt.datetime.utcnow()
-    assert done["locked"] and emma.account_locked
+    assert done["locked"] and not done["unlocked"] and emma.account_locked
+    assert create_password_reset(db_session, emma.id, unlock=True)["unlocked"] and not emma.account_locked
 
 
 def test_order_for_topic_picks_the_order_the_intent_is_about(db_session):
