@@ -10,7 +10,6 @@ from __future__ import annotations
 from typing import Optional
 
 from sqlalchemy import func, select
-from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from store.models.base import utcnow
@@ -42,16 +41,11 @@ def locked_out(session: Session, order_number: Optional[str], client_address: Op
 
 
 def mark_verified(session: Session, conversation_id: int, order_id: int) -> None:
-    """Remember that this conversation's visitor proved ``order_id`` is theirs (idempotent)."""
-    found = session.execute(select(VerifiedOrder.id).where(VerifiedOrder.conversation_id == conversation_id,
-                                                           VerifiedOrder.order_id == order_id)).first()
-    if found is not None:
-        return
-    try:
-        with session.begin_nested():
-            session.add(VerifiedOrder(conversation_id=conversation_id, order_id=order_id, at=utcnow()))
-    except IntegrityError:  # recorded concurrently: the same fact
-        pass
+    """Remember that this conversation's visitor proved ``order_id`` is theirs (idempotent; a
+    conversation's turns run one at a time, so the check-then-insert does not race)."""
+    if not verified_in(session, conversation_id, order_id):
+        session.add(VerifiedOrder(conversation_id=conversation_id, order_id=order_id, at=utcnow()))
+        session.flush()
 
 
 def verified_in(session: Session, conversation_id: int, order_id: Optional[int]) -> bool:
