@@ -19,7 +19,7 @@ from handoff.service.context import Service
 PAGE = """<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><title>{title}</title>
 <meta name="viewport" content="width=device-width, initial-scale=1"></head>
-<body style="font-family: sans-serif; max-width: 32rem; margin: 3rem auto; line-height: 1.5">
+<body>
 <h1>{title}</h1><p>{text}</p>{form}</body></html>"""
 FORM = '<form method="post"><button type="submit">Yes, confirm the change</button></form>'
 
