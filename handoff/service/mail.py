@@ -44,11 +44,8 @@ async def deliver_periodically(settings: Settings, interval: float = INTERVAL) -
 
 async def confirm(svc: Service, token: str) -> Dict[str, Any]:
     """Carry out the change a mailed confirmation link stands for (once)."""
-    def tx(s: Any) -> Dict[str, Any]:
-        return confirmations.redeem(s, token)
-
     try:
-        return await svc.run(tx)
+        return await svc.run(confirmations.redeem, token)
     except store_errors.NotFound as exc:
         raise errors.NotFound(exc.message) from exc
     except (store_errors.NotAllowed, store_errors.InvalidInput) as exc:
