@@ -69,6 +69,10 @@ class Settings:
             for the demo shop page). A stand-in for a shop's backend: turn it off in production.
         demo_history: the seed also writes a few hundred past demo conversations
             (``store/demo_history.py``) for the insights page.
+        public_url: base of the links mailed to customers (reset and confirmation links).
+        outbox_dir: where the file sink writes one ``.eml`` per message when no SMTP host is set.
+        smtp_host: send the outbox through this SMTP server instead (``smtp_*``: port, user,
+            password, sender, STARTTLS).
     """
 
     database_url: str = f"sqlite:///{ROOT / 'var' / 'support.db'}"
@@ -94,6 +98,14 @@ class Settings:
     seed_fast: bool = False
     demo_identities: bool = True
     demo_history: bool = True
+    public_url: str = "http://127.0.0.1:8000"
+    outbox_dir: Path = ROOT / "var" / "outbox"
+    smtp_host: Optional[str] = None
+    smtp_port: int = 25
+    smtp_user: Optional[str] = None
+    smtp_password: Optional[str] = None
+    smtp_from: str = "support@example.com"
+    smtp_starttls: bool = False
 
     @property
     def sync_database_url(self) -> str:
@@ -158,6 +170,14 @@ def load_settings(env: Optional[Mapping[str, str]] = None) -> Settings:
         seed_fast=env.get("SEED_FAST", "") == "1",
         demo_identities=env.get("DEMO_IDENTITIES", "1") != "0",
         demo_history=env.get("DEMO_HISTORY", "1") != "0",
+        public_url=get("PUBLIC_URL", defaults.public_url).rstrip("/"),
+        outbox_dir=Path(get("OUTBOX_DIR", defaults.outbox_dir)),
+        smtp_host=env.get("SMTP_HOST") or None,
+        smtp_port=int(get("SMTP_PORT", defaults.smtp_port)),
+        smtp_user=env.get("SMTP_USER") or None,
+        smtp_password=env.get("SMTP_PASSWORD") or None,
+        smtp_from=get("SMTP_FROM", defaults.smtp_from),
+        smtp_starttls=env.get("SMTP_STARTTLS", "") == "1",
     )
 
 

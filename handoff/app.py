@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import uuid
 from concurrent.futures import ThreadPoolExecutor
@@ -15,9 +16,10 @@ from common.settings import Settings
 from handoff import errors
 from handoff.policy import load_handoff_policy
 from handoff.rasa_client import RasaClient
+from handoff.service import mail
 from handoff.service.context import Service
 from handoff.service.ratelimit import make_limiter
-from handoff.transport import http, insights_http, static
+from handoff.transport import confirm, http, insights_http, static
 from handoff.transport.agent import AgentNamespace
 from handoff.transport.customer import CustomerNamespace
 from handoff.transport.headers import add_security_headers
@@ -69,6 +71,7 @@ def create_app(settings: Settings, *, detector: Any = None, rasa: Any = None) ->
     sio.register_namespace(AgentNamespace(service))
     app.blueprint(http.blueprint(service))
     app.blueprint(insights_http.blueprint(service))
+    app.blueprint(confirm.blueprint(service))
     app.blueprint(static.blueprint())
     app.exception(errors.HandoffError)(http.error_response)
     app.register_middleware(add_security_headers, "response")
@@ -93,6 +96,7 @@ def create_app(settings: Settings, *, detector: Any = None, rasa: Any = None) ->
             phrase_bank=load_phrase_bank(settings.policy_path("phrase_bank.yml")),
             db=async_session_factory(engine), rasa=client, detector=found, notifier=SocketNotifier(sio),
             limiter=make_limiter(settings), detector_pool=pool)
+        app_.ctx.mailer = asyncio.ensure_future(mail.deliver_periodically(settings))
         log.info("handoff.started host=%s port=%s redis=%s", settings.host, settings.port, bool(settings.redis_url))
         if settings.demo_identities:
             log.warning("handoff.demo_identities_on: /api/demo/* lists the demo customers and signs identity "
@@ -100,6 +104,8 @@ def create_app(settings: Settings, *, detector: Any = None, rasa: Any = None) ->
 
     @app.after_server_stop
     async def stop(app_: Sanic, loop: Any) -> None:
+        if getattr(app_.ctx, "mailer", None) is not None:
+            app_.ctx.mailer.cancel()
         svc = state.pop("service", None)
         if svc is not None:
             await svc.drain()

@@ -11,6 +11,7 @@ from typing import Any, Dict, List, Optional
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from store.budgets import granted
 from store.models.commerce import Order, OrderStatus
 from store.models.support import Agent, AgentStatus
 from store.read.billing import duplicate_charges
@@ -52,8 +53,9 @@ def agent_dict(agent: Agent, active: int = 0) -> Dict[str, Any]:
 def grant_options(session: Session, agent_id: int, customer_id: Optional[int]) -> List[Dict[str, Any]]:
     """What this agent could grant the customer, within their budget.
 
-    Credits on late or delayed orders (up to the budget), replacements of damaged or wrong
-    items, refunds of exact duplicate charges. The grant itself re-checks everything.
+    Credits on late or delayed orders (up to what is left of the budget for that order, and
+    of what was paid for it), replacements of damaged or wrong items, refunds of exact
+    duplicate charges. The grant itself re-checks everything.
     """
     agent = session.get(Agent, agent_id)
     if agent is None or customer_id is None:
@@ -68,7 +70,10 @@ def grant_options(session: Session, agent_id: int, customer_id: Optional[int]) -
             options.append({"kind": "replacement", "order_number": order.number, "amount": float(items_value(items)),
                             "label": f"Replace {', '.join(i.name for i in items)} (order #{order.number})"})
         if order.status in (OrderStatus.DELAYED, OrderStatus.IN_TRANSIT, OrderStatus.SHIPPED) or items:
-            cap = min(budget, Decimal(str(order.total or 0)) or budget)
+            back = granted(session, order_id=order.id)
+            cap = max(min(budget, Decimal(str(order.total or 0))) - back, Decimal("0"))
+            if cap <= 0:
+                continue
             options.append({"kind": "credit", "order_number": order.number, "max_amount": float(cap),
                             "suggested_amount": float(min(Decimal(str(order.shipping_paid or 0)) or cap, cap)),
                             "label": f"Credit up to ${cap:.2f} for order #{order.number}"})

@@ -16,6 +16,7 @@ from typing import Any, Callable, Dict, Optional, Tuple
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from store.budgets import lock_row
 from store.errors import InvalidInput, NotAllowed, NotFound
 from store.models import (
     Actor,
@@ -40,13 +41,21 @@ ADDRESS_MIN, ADDRESS_MAX = 10, 300
 RESET_TTL = dt.timedelta(hours=1)
 
 
+def _locked(session: Session, order_number: str) -> Order:
+    """The order, locked until commit and re-read (see :mod:`store.budgets`)."""
+    order = get_order(session, order_number)
+    lock_row(session, Order, order.id)
+    session.refresh(order)
+    return order
+
+
 def start_return(session: Session, order_number: str, *, reason: str = "customer asked to return it",
                  actor: Actor = Actor.BOT, agent_id: Optional[int] = None,
                  conversation_id: Optional[int] = None,
                  policy: Optional[ResolutionPolicy] = None) -> Dict[str, Any]:
     """Open a return with a prepaid label; the refund follows when the parcel arrives."""
     policy = policy or default_policy()
-    order = get_order(session, order_number)
+    order = _locked(session, order_number)
     if order.status == OrderStatus.PROCESSING:
         raise NotAllowed(f"order #{order.number} has not shipped yet, so it can simply be cancelled")
     if order.status != OrderStatus.DELIVERED:
@@ -72,8 +81,8 @@ def start_return(session: Session, order_number: str, *, reason: str = "customer
 def cancel_order(session: Session, order_number: str, *, reason: str = "customer cancelled before dispatch",
                  actor: Actor = Actor.BOT, agent_id: Optional[int] = None,
                  conversation_id: Optional[int] = None) -> Dict[str, Any]:
-    """Cancel an order that has not shipped and refund what was paid for it."""
-    order = get_order(session, order_number)
+    """Cancel an order that has not shipped and refund what was paid for it (once, even from two sessions)."""
+    order = _locked(session, order_number)
     if order.status != OrderStatus.PROCESSING:
         raise NotAllowed(f"order #{order.number} is already {order.status.value.replace('_', ' ')}")
     order.status = OrderStatus.CANCELLED
@@ -108,13 +117,17 @@ def hash_reset_token(token: str) -> str:
     return hashlib.sha256(token.encode("utf-8")).hexdigest()
 
 
-def create_password_reset(session: Session, customer_id: int, *,
+def create_password_reset(session: Session, customer_id: int, *, unlock: bool = False,
                           ttl: dt.timedelta = RESET_TTL) -> Dict[str, Any]:
-    """Record a reset link (no mail is sent) and unlock a locked account.
+    """Record a reset link for the customer (the caller mails it; it never goes in the chat).
 
+    Args:
+        unlock: also lift a sign-in lock now; only for a customer whose identity is proven
+            (signed in with the shop's token). Otherwise the lock lifts when the new password
+            is set from the link, so knowing someone's e-mail or order unlocks nothing.
     Returns:
-        ``{"link": "/reset/<token>", "expires_at", "unlocked", "email"}``; only the token's
-        hash is stored.
+        ``{"link": "/reset/<token>", "expires_at", "locked", "unlocked", "email"}``; only the
+        token's hash is stored.
     """
     customer = session.get(Customer, customer_id)
     if customer is None:
@@ -123,12 +136,13 @@ def create_password_reset(session: Session, customer_id: int, *,
     now = dt.datetime.utcnow()
     session.add(PasswordReset(customer_id=customer.id, token_hash=hash_reset_token(token),
                               created_at=now, expires_at=now + ttl))
-    unlocked = bool(customer.account_locked)
-    customer.account_locked = False
-    customer.failed_logins = 0
+    locked = bool(customer.account_locked)
+    if unlock:
+        customer.account_locked = False
+        customer.failed_logins = 0
     session.flush()
-    return {"link": f"/reset/{token}", "expires_at": (now + ttl).isoformat(), "unlocked": unlocked,
-            "email": customer.email}
+    return {"link": f"/reset/{token}", "expires_at": (now + ttl).isoformat(), "locked": locked and not unlock,
+            "unlocked": locked and unlock, "email": customer.email}
 
 
 def _has(order: Order, condition: ItemCondition) -> bool:

@@ -1,7 +1,10 @@
 """'Make it Right': policy checks and the grants that change the store.
 
 The policy (``policy/resolutions.yml``) says what the bot may grant alone; agents grant up
-to their own ``resolution_budget``. Every grant is a :class:`Resolution` row saying what,
+to their own ``resolution_budget`` per incident: what all grants on the order (and in the
+conversation) add up to, never more than was paid (:mod:`store.budgets`, which also locks
+the order or charge so two sessions cannot both pass a check). Every grant is a
+:class:`Resolution` row saying what,
 how much, by whom and why. Functions take a ``Session`` first and only flush: the caller
 owns the transaction (``store.db.transaction``). Order-level operations that are not
 grants (return, cancel, address, password reset) live in :mod:`store.operations`.
@@ -12,11 +15,12 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 from decimal import Decimal
-from typing import Any, Dict, List, Optional, Sequence
+from typing import Any, Dict, List, Optional, Sequence, Tuple
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from store.budgets import MONEY_KINDS, granted, lock_charge, lock_row, paid_for
 from store.errors import InvalidInput, NotAllowed, NotFound
 from store.models import (
     Actor,
@@ -77,11 +81,14 @@ def check_grant(
     actor: Actor = Actor.BOT,
     agent_id: Optional[int] = None,
     policy: Optional[ResolutionPolicy] = None,
+    conversation_id: Optional[int] = None,
 ) -> GrantCheck:
     """Decide whether ``actor`` may grant ``kind`` worth ``amount`` on its own.
 
-    The bot: per-kind limits, once per order, VIPs above ``vip_human_over``; whatever it
-    may not grant, a person may (``needs_human``). An agent: their own budget.
+    The bot: per-kind limits (for everything of that kind in the conversation), once per
+    order, VIPs above ``vip_human_over``; whatever it may not grant, a person may
+    (``needs_human``). An agent: their own budget for the whole incident. Nobody gives back
+    more money than was paid for the order. Locks the order row first (held until commit).
     """
     policy = policy or default_policy()
     value = Decimal(str(amount))
@@ -90,8 +97,15 @@ def check_grant(
     customer = session.get(Customer, customer_id)
     if customer is None:
         raise NotFound(f"There is no customer {customer_id}.")
+    if order_id is not None:
+        lock_row(session, Order, order_id)
+        if kind in MONEY_KINDS:
+            back, paid = granted(session, order_id=order_id), paid_for(session, order_id)
+            if back + value > paid:
+                return GrantCheck(False, False, f"${money(back + value)} back in all would be more than the "
+                                                f"${money(paid)} paid for this order")
     if actor == Actor.AGENT:
-        return _check_agent(session, kind, value, agent_id, policy)
+        return _check_agent(session, kind, value, agent_id, policy, order_id, conversation_id)
     if order_id is not None and policy.once_per_order:
         earlier = prior_grants(session, order_id)
         if earlier:
@@ -102,23 +116,30 @@ def check_grant(
         ResolutionKind.REPLACEMENT: policy.replacement_max_item_value,
         ResolutionKind.REFUND: policy.duplicate_max_amount,
     }.get(kind, policy.bot_max_per_incident)
-    if value > limit:
-        return GrantCheck(False, True, f"${money(value)} is above the ${money(limit)} the assistant "
+    total = value + granted(session, kinds=(kind,), conversation_id=conversation_id)
+    if total > limit:
+        return GrantCheck(False, True, f"${money(total)} is above the ${money(limit)} the assistant "
                                      f"may grant alone for a {kind.value}")
     if customer.tier == CustomerTier.VIP and value > policy.vip_human_over:
         return GrantCheck(False, True, f"VIP customer: a {kind.value} of ${money(value)} gets a person's care")
     return GrantCheck(True, False, f"within policy: {kind.value} of ${money(value)}")
 
 
-def _check_agent(session: Session, kind: ResolutionKind, value: Decimal,
-                 agent_id: Optional[int], policy: ResolutionPolicy) -> GrantCheck:
+def _check_agent(session: Session, kind: ResolutionKind, value: Decimal, agent_id: Optional[int],
+                 policy: ResolutionPolicy, order_id: Optional[int], conversation_id: Optional[int]) -> GrantCheck:
     agent = session.get(Agent, agent_id) if agent_id is not None else None
     if agent is None:
         raise NotFound("An agent grant needs the id of an existing agent.")
-    limit = (policy.agent_replacement_max_item_value if kind == ResolutionKind.REPLACEMENT
-             else Decimal(str(agent.resolution_budget)))
-    if value > limit:
-        return GrantCheck(False, False, f"${money(value)} is above {agent.display_name}'s "
+    kinds: Tuple[ResolutionKind, ...]
+    if kind == ResolutionKind.REPLACEMENT:
+        limit, kinds = policy.agent_replacement_max_item_value, (ResolutionKind.REPLACEMENT,)
+    else:
+        limit, kinds = Decimal(str(agent.resolution_budget)), MONEY_KINDS
+    before = max(granted(session, kinds=kinds, order_id=order_id),
+                 granted(session, kinds=kinds, conversation_id=conversation_id))
+    if before + value > limit:
+        already = f" on top of the ${money(before)} already granted" if before else ""
+        return GrantCheck(False, False, f"${money(value)}{already} is above {agent.display_name}'s "
                                       f"${money(limit)} budget per incident")
     return GrantCheck(True, False, f"within {agent.display_name}'s budget of ${money(limit)}")
 
@@ -169,7 +190,8 @@ def grant_credit(session: Session, order_number: str, *, actor: Actor = Actor.BO
     elif amount is None or Decimal(str(amount)) <= 0:
         raise InvalidInput("An agent credit needs a positive amount.")
     _enforce(check_grant(session, kind=ResolutionKind.CREDIT, customer_id=order.customer_id,
-                         amount=amount, order_id=order.id, actor=actor, agent_id=agent_id, policy=policy))
+                         amount=amount, order_id=order.id, actor=actor, agent_id=agent_id, policy=policy,
+                         conversation_id=conversation_id))
     row = record(session, kind=ResolutionKind.CREDIT, customer_id=order.customer_id, amount=amount,
                  reason=reason or "", actor=actor, agent_id=agent_id, conversation_id=conversation_id,
                  order_id=order.id, details={"days_late": late})
@@ -203,7 +225,8 @@ def grant_replacement(session: Session, order_number: str, *, skus: Optional[Seq
                          needs_human=True)
     value = items_value(items)
     _enforce(check_grant(session, kind=ResolutionKind.REPLACEMENT, customer_id=order.customer_id,
-                         amount=value, order_id=order.id, actor=actor, agent_id=agent_id, policy=policy))
+                         amount=value, order_id=order.id, actor=actor, agent_id=agent_id, policy=policy,
+                         conversation_id=conversation_id))
     replacement = Order(
         number=next_order_number(session), customer_id=order.customer_id, status=OrderStatus.PROCESSING,
         shipping_method=order.shipping_method, shipping_paid=0, shipping_address=order.shipping_address,
@@ -239,6 +262,7 @@ def refund_charge(session: Session, charge_id: int, *, actor: Actor = Actor.BOT,
     charge = session.get(Charge, charge_id)
     if charge is None:
         raise NotFound(f"There is no charge {charge_id}.")
+    lock_charge(session, charge)  # a second session refunding it at once waits, then sees "refunded"
     if charge.status == ChargeStatus.REFUNDED:
         raise NotAllowed("this charge has already been refunded")
     if charge.status == ChargeStatus.DISPUTED:
@@ -248,7 +272,7 @@ def refund_charge(session: Session, charge_id: int, *, actor: Actor = Actor.BOT,
         raise NotAllowed("this charge does not exactly repeat an earlier one", needs_human=True)
     _enforce(check_grant(session, kind=ResolutionKind.REFUND, customer_id=charge.customer_id,
                          amount=charge.amount, order_id=charge.order_id, actor=actor,
-                         agent_id=agent_id, policy=policy))
+                         agent_id=agent_id, policy=policy, conversation_id=conversation_id))
     charge.status = ChargeStatus.REFUNDED
     default_reason = (f"duplicate of the {original.created_at:%b %d} charge for {charge.description}"
                       if original is not None else "")

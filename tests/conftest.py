@@ -52,7 +52,7 @@ def db_settings(_seeded_sqlite_template: Path, tmp_path: Path) -> "Settings":
     target = tmp_path / "support.db"
     for source in _seeded_sqlite_template.parent.glob(_seeded_sqlite_template.name + "*"):
         shutil.copyfile(source, tmp_path / source.name)  # the file, plus any -wal/-shm left
-    return _settings(f"sqlite:///{target}")
+    return dataclasses.replace(_settings(f"sqlite:///{target}"), outbox_dir=tmp_path / "outbox")
 
 
 @pytest.fixture

@@ -157,7 +157,7 @@ def running_stack(*, database_url: Optional[str] = None, redis_url: Optional[str
         action_port = int(reuse_bot_of.action_url.rsplit(":", 1)[1])
     base = {"DATABASE_URL": database_url, "RASA_TOKEN": TOKEN, "SECRET_KEY": SECRET, "IDENTITY_SECRET": SECRET,
             "RASA_URL": f"http://127.0.0.1:{rasa_port}", "ACTION_SERVER_URL": f"http://127.0.0.1:{action_port}",
-            "SEED_FAST": "1"}
+            "SEED_FAST": "1", "OUTBOX_DIR": str(work / "outbox")}
     subprocess.run([PY, "-m", "store.migrate"], cwd=ROOT, env=_env(base), check=True, capture_output=True)
     endpoints = work / "endpoints.yml"
     endpoints.write_text(f'action_endpoint:\n  url: "http://127.0.0.1:{action_port}/webhook"\n')

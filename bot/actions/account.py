@@ -1,4 +1,10 @@
-"""``action_password_reset``: a recorded reset link; a locked account is unlocked."""
+"""``action_password_reset``: a reset link mailed to the e-mail on file, never shown in the chat.
+
+Whoever asks (signed in, verified by order number + e-mail, or anonymous with just an
+e-mail), the link goes to the account's inbox; only someone who can read that inbox can
+use it. A sign-in lock is lifted in the chat only for a signed-in customer (identity token
+from the shop); anyone else's lifts when the new password is set from the link.
+"""
 
 from __future__ import annotations
 
@@ -6,42 +12,40 @@ from typing import Optional, Text
 
 from rasa_sdk import Tracker
 from rasa_sdk.events import SlotSet
-from sqlalchemy.orm import Session
 
 from bot.actions import runtime
 from bot.actions.common import JSON, BotAction, Events
 from bot.actions.identify import EMAIL_RE
+from bot.actions.mailing import mail_reset, mail_reset_for_email
 from bot.actions.reply import Reply
 from bot.actions.turn import Turn
-from store import queries
-from store.operations import create_password_reset
 
-LINK = [
-    "Let's get you back in: I've made you a fresh reset link, {link} — it works for the next hour. Open "
-    "it, choose a new password, and you're in.",
-    "Here's your secure reset link so we can get you signed in again: {link} (valid for one hour). Pick a "
-    "new password there and you're in.",
+SENT = [
+    "I've sent a fresh reset link to {email} — it works for the next hour. Open it, choose a new "
+    "password, and you're back in. For your safety we only ever send links like this to your inbox, never "
+    "into the chat.",
+    "A secure reset link is on its way to {email} now (valid for an hour). Pick a new password there "
+    "and you're in — we keep links like that in your inbox, where only you can open them.",
 ]
 UNLOCKED = [
-    "Your account was locked after too many sign-in attempts; I've unlocked it just now.",
-    "The lock from the failed sign-ins is lifted as of now.",
+    "Your account was locked after too many sign-in attempts; we've lifted that lock just now.",
+    "The lock from the failed sign-ins is lifted as of now, so the new password will work straight away.",
+]
+LOCKED = [
+    "I can see the account was locked after a few sign-in attempts — setting the new password from that "
+    "link lifts the lock too.",
+    "The lock from the earlier sign-in attempts lifts as soon as you set the new password from the link.",
 ]
 MAILED = [
     "If {email} has an account with us, a reset link is on its way to it now — it works for an hour. "
-    "The lock from failed sign-ins is lifted too.",
+    "Setting the new password from it also lifts any sign-in lock.",
     "Done: if there's an account for {email}, its reset link is in that inbox now (valid for an hour), "
-    "and any sign-in lock is cleared.",
+    "and setting the new password there clears any sign-in lock.",
 ]
 ASK_EMAIL = [
     "Let's get you back in. What's the e-mail address on your account? I'll send a reset link there.",
     "What e-mail do you sign in with? A secure reset link will go straight to it.",
 ]
-
-
-def reset_for_email(session: Session, email: str) -> Optional[JSON]:
-    """Reset for the account with ``email`` (None when there is none; the caller says the same)."""
-    customer = queries.find_customer_by_email(session, email)
-    return create_password_reset(session, customer["id"]) if customer else None
 
 
 def typed_email(tracker: Tracker) -> Optional[str]:
@@ -54,8 +58,7 @@ def typed_email(tracker: Tracker) -> Optional[str]:
 
 
 class ActionPasswordReset(BotAction):
-    """Signed-in (or verified): shows the link. Anonymous: sends it to the e-mail on file,
-    never revealing whether an account exists."""
+    """Mails a reset link to the e-mail on file; the chat only says where it went."""
 
     validate, situation = "always", "account_access"
 
@@ -63,16 +66,21 @@ class ActionPasswordReset(BotAction):
         return "action_password_reset"
 
     async def handle(self, reply: Reply, turn: Turn, order: Optional[JSON]) -> Events:
+        public_url = runtime.current().settings.public_url
         if turn.customer_id is not None:
-            reset = await runtime.in_store(create_password_reset, turn.customer_id)
-            if reset["unlocked"]:
+            sent = await runtime.in_store(mail_reset, turn.customer_id, public_url, turn.signed_in)
+            await runtime.deliver_mail()
+            reply.pick(SENT, email=sent["email"])
+            if sent["unlocked"]:
                 reply.pick(UNLOCKED)
-            reply.pick(LINK, link=reset["link"])
+            elif sent["locked"]:
+                reply.pick(LOCKED)
             return []
         email = typed_email(reply.tracker)
         if not email:
             reply.pick(ASK_EMAIL)
             return []
-        await runtime.in_store(reset_for_email, email)
+        await runtime.in_store(mail_reset_for_email, email, public_url)
+        await runtime.deliver_mail()
         reply.pick(MAILED, email=email)
         return [SlotSet("email", email)]

@@ -3,7 +3,9 @@
 A signed-in customer (verified token) is never asked: the order the intent is about and
 their e-mail are filled from the store, so the form completes at once. An anonymous
 visitor gives an order number and the e-mail on it; a wrong pair is rejected kindly (the
-same words whichever half was wrong), and the third failure brings in a person.
+same words whichever half was wrong), and the third failure brings in a person. Failures
+are also counted in the store per order number and per client address
+(``policy/security.yml``), so a new session per guess does not reset them.
 """
 
 from __future__ import annotations
@@ -17,12 +19,13 @@ from rasa_sdk.forms import FormValidationAction
 from rasa_sdk.types import DomainDict
 
 from bot.actions import runtime
-from bot.actions.lookups import identify, owned_order
+from bot.actions.lookups import owned_order, verify_pair
 from bot.actions.reply import handoff_payload
 from bot.actions.turn import Turn, read_turn
 from bot.actions.voice import pick
 from store.operations import order_for_topic
 from store.queries import normalize_order_number
+from store.security_policy import load_security_policy
 
 MAX_ATTEMPTS = 3
 ORDER_RE = re.compile(r"^\d{3,10}$")
@@ -52,6 +55,14 @@ BAD_EMAIL = [
     "That e-mail doesn't look quite complete — could you type it again, like name@example.com?",
     "I think a bit of that e-mail went missing. What's the full address you ordered with?",
 ]
+LOCKED = [
+    "There have been several unsuccessful tries with these details, so to keep our customers' orders safe "
+    "I've paused checking them for a while. I'm bringing in a teammate who can confirm your order with you "
+    "another way — they'll see everything you've told me.",
+    "To protect the orders on our side, I've stopped checking order details here for a little while after "
+    "several unsuccessful tries. A colleague is joining to confirm things with you directly, with this whole "
+    "conversation in front of them.",
+]
 NOT_YOURS = [
     "I can't find order #{number} among the orders on your account. Could you double-check the number?",
     "Order #{number} isn't one I can see on your account — which order did you mean?",
@@ -66,6 +77,8 @@ def failures(tracker: Tracker, dispatcher: CollectingDispatcher) -> int:
     """Failed identification attempts in this conversation (incl. this run's)."""
     texts = [e.get("text") or "" for e in tracker.events if e.get("event") == "bot"]
     texts += [m.get("text") or "" for m in dispatcher.messages]
+    if any(t in LOCKED for t in texts):
+        return MAX_ATTEMPTS
     return sum(1 for t in texts if t in MISMATCH or t in GIVE_UP)
 
 
@@ -148,10 +161,18 @@ class ValidateIdentifyForm(FormValidationAction):
 
     async def _check_pair(self, dispatcher: CollectingDispatcher, tracker: Tracker, number: str,
                           email: str) -> Dict[Text, Any]:
-        customer = await runtime.in_store(identify, number, email)
-        if customer is not None:
+        settings = runtime.current().settings
+        found = await runtime.in_store(verify_pair, number, email, self._turn(tracker).client_address,
+                                       tracker.sender_id, load_security_policy(settings.policy_path("security.yml")))
+        if found["status"] == "matched":
+            customer = found["customer"]
             self._say(dispatcher, tracker, MATCHED, first=customer["first_name"], number=number)
             return {**self._verified(customer["id"], customer["email"], number, customer["name"])}
+        if found["status"] == "locked":
+            self._say(dispatcher, tracker, LOCKED)
+            dispatcher.utter_message(json_message=handoff_payload(
+                "verification paused: too many failed order-number + e-mail attempts for this order or address"))
+            return {"order_number": None, "email": None, "verified": False}
         if failures(tracker, dispatcher) + 1 >= MAX_ATTEMPTS:
             self._say(dispatcher, tracker, GIVE_UP)
             dispatcher.utter_message(json_message=handoff_payload(

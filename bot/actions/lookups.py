@@ -12,6 +12,8 @@ from sqlalchemy.orm import Session
 
 from store import queries
 from store.operations import order_for_topic
+from store.security_policy import SecurityPolicy
+from store.verification import locked_out, mark_verified, record_failure
 
 JSON = Dict[str, Any]
 
@@ -34,10 +36,26 @@ def relevant_order(session: Session, customer_id: Optional[int], email: Optional
     return owned_order(session, email, number)
 
 
-def identify(session: Session, number: str, email: str) -> Optional[JSON]:
-    """The owner of ``number`` when ``email`` is theirs: ``{"id", "name", "first_name", ...}``."""
+def verify_pair(session: Session, number: str, email: str, client_address: Optional[str],
+                sender_id: Optional[str], policy: SecurityPolicy) -> JSON:
+    """Check an order number + e-mail under the cross-session limits.
+
+    Returns:
+        ``{"status": "matched", "customer": {...}}`` (and the conversation remembers the
+        order as verified), ``{"status": "mismatch"}`` (counted against the order number
+        and the address), or ``{"status": "locked"}`` once either has failed too often;
+        locked wins even over a right pair, so guessing stops paying.
+    """
+    if locked_out(session, number, client_address, policy):
+        return {"status": "locked"}
     order = queries.verify_order_owner(session, number, email)
-    return queries.customer_dict(order.customer) if order is not None else None
+    if order is None:
+        record_failure(session, number, client_address)
+        return {"status": "locked" if locked_out(session, number, client_address, policy) else "mismatch"}
+    conv = conversation_id(session, sender_id)
+    if conv is not None:
+        mark_verified(session, conv, order.id)
+    return {"status": "matched", "customer": queries.customer_dict(order.customer)}
 
 
 def conversation_id(session: Session, sender_id: Optional[str]) -> Optional[int]:

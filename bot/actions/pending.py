@@ -1,7 +1,9 @@
 """``action_execute_pending`` (after "yes") and ``action_cancel_pending`` (after "no").
 
 ``pending_action`` holds ``<kind>:<order number>``; ownership is checked again before
-anything changes, because a slot is only as trustworthy as the turn that set it.
+anything changes, because a slot is only as trustworthy as the turn that set it. A visitor
+verified only by order number + e-mail does not cancel or re-address in the chat: the
+change goes out as a confirmation link to the e-mail on the order (:mod:`bot.actions.mailing`).
 """
 
 from __future__ import annotations
@@ -15,11 +17,13 @@ from bot.actions import runtime
 from bot.actions.access import known_customer
 from bot.actions.common import JSON, BotAction, Events, attempt, usd
 from bot.actions.lookups import owned_order
+from bot.actions.mailing import mail_confirmation
 from bot.actions.reply import Reply
 from bot.actions.returns import say_return_started
 from bot.actions.turn import Turn
 from store.errors import InvalidInput, NotAllowed
 from store.operations import cancel_order, change_shipping_address, start_return
+from store.security_policy import load_security_policy
 
 NOTHING = [
     "There's nothing waiting on a yes from you right now — what would you like to do?",
@@ -44,6 +48,21 @@ KEPT = {
     "start_return": ["No problem — no return has been started for #{number}. If you change your mind, "
                      "or there's something else wrong with it, tell me."],
 }
+CONFIRM_SENT = {
+    "cancel_order": [
+        "Let's keep your order safe: I've e-mailed a confirmation link to {email}. As soon as you open it, order "
+        "#{number} is cancelled and the full refund starts — nothing changes until then.",
+        "One last step, so we protect your order: a confirmation link is on its way to {email}. Open it and "
+        "#{number} is cancelled, with the full amount refunded.",
+    ],
+    "change_address": [
+        "Let's keep your order safe: I've e-mailed a confirmation link to {email}. As soon as you open it, order "
+        "#{number} goes to \"{new}\" — nothing changes until then.",
+        "One last step, so we protect your order: a confirmation link is on its way to {email}. Open it and "
+        "#{number} is re-addressed to \"{new}\".",
+    ],
+}
+WHAT = {"cancel_order": "cancel order #{number}", "change_address": "send order #{number} to \"{new}\""}
 KEPT_ANY = ["Okay, I've left everything as it was. What would you like to do instead?"]
 
 
@@ -78,6 +97,19 @@ async def _return(reply: Reply, turn: Turn, number: str, tracker: Tracker) -> Li
     return []
 
 
+async def _by_mail(reply: Reply, turn: Turn, kind: str, number: str, tracker: Tracker) -> List[Dict[Text, Any]]:
+    """Mail a link that carries the change out; the chat says where it went, never the link."""
+    settings = runtime.current().settings
+    new = " ".join(str(tracker.get_slot("new_address") or "").split())
+    details = {"new_address": new} if kind == "change_address" else {}
+    sent = await runtime.in_store(mail_confirmation, kind, number, WHAT[kind].format(number=number, new=new),
+                                  settings.public_url, load_security_policy(settings.policy_path("security.yml")),
+                                  tracker.sender_id, details)
+    await runtime.deliver_mail()
+    reply.pick(CONFIRM_SENT[kind], email=sent["email"], number=number, new=new)
+    return [SlotSet("new_address", None)]
+
+
 HANDLERS: Dict[str, Callable[[Reply, Turn, str, Tracker], Awaitable[List[Dict[Text, Any]]]]] = {
     "cancel_order": _cancel, "change_address": _readdress, "start_return": _return,
 }
@@ -104,6 +136,8 @@ class ActionExecutePending(BotAction):
             reply.pick(NOTHING)
             return clear
         try:
+            if turn.verified_by_order and kind in CONFIRM_SENT:
+                return await _by_mail(reply, turn, kind, number, tracker) + clear
             return await HANDLERS[kind](reply, turn, number, tracker) + clear
         except (NotAllowed, InvalidInput) as exc:
             reply.pick(COULD_NOT, why=exc.message.rstrip("."))

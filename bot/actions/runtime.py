@@ -8,6 +8,7 @@ transaction, so the event loop never waits on the database.
 from __future__ import annotations
 
 import asyncio
+import logging
 from dataclasses import dataclass, field
 from functools import partial
 from typing import Any, Callable, Dict, Optional, TypeVar
@@ -75,3 +76,16 @@ async def in_store(fn: Callable[..., T], *args: Any, **kwargs: Any) -> T:
 
     return await asyncio.get_running_loop().run_in_executor(None, partial(call))
 
+
+
+async def deliver_mail() -> int:
+    """Send the outbox now (right after an action enqueued a message); failures stay queued."""
+    from common.mailer import deliver_pending
+
+    rt = current()
+    try:
+        return await asyncio.get_running_loop().run_in_executor(
+            None, partial(deliver_pending, rt.settings, rt.sessions))
+    except Exception:  # noqa: BLE001 - the message stays in the outbox for the next deliverer
+        logging.getLogger(__name__).exception("outbox.deliver_failed")
+        return 0

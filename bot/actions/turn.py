@@ -1,9 +1,13 @@
 """What the current turn tells an action: who the customer is, how they feel.
 
-The handoff service passes ``{"identity_token", "customer_id", "detector": {...}}`` as
-message metadata; ``detector["high_stakes"]`` lists the high-stakes topics it found
+The handoff service passes ``{"identity_token", "customer_id", "client_address", "detector": {...}}``
+as message metadata; ``detector["high_stakes"]`` lists the high-stakes topics it found
 (``["fraud", "chargeback"]``). The token is verified here (``customer_id`` alone is never trusted); an
 anonymous visitor counts as known only after ``identify_form`` set ``verified``.
+
+Two kinds of known customer: *signed in* (a verified identity token from the shop) and
+*verified by order number + e-mail* (:attr:`Turn.verified_by_order`). The second may see
+their order, but a sensitive change only happens through a link mailed to the e-mail on file.
 """
 
 from __future__ import annotations
@@ -27,10 +31,16 @@ class Turn:
     high_stakes: Tuple[str, ...] = ()
     verified_customer_id: Optional[int] = None
     verified_email: Optional[str] = None
+    client_address: Optional[str] = None
 
     @property
     def signed_in(self) -> bool:
         return self.identity is not None
+
+    @property
+    def verified_by_order(self) -> bool:
+        """Known only through an order number and its e-mail (not signed in)."""
+        return self.identity is None and self.verified_customer_id is not None
 
     @property
     def customer_id(self) -> Optional[int]:
@@ -67,6 +77,8 @@ def read_turn(tracker: Tracker, identity_secret: str) -> Turn:
         except (TypeError, ValueError):
             verified_id = None
     intent = ((tracker.latest_message or {}).get("intent") or {}).get("name")
+    address = meta.get("client_address")
     return Turn(intent=intent, identity=identity, severity=severity, high_stakes=high_stakes,
                 verified_customer_id=verified_id,
-                verified_email=tracker.get_slot("email") if verified_id is not None else None)
+                verified_email=tracker.get_slot("email") if verified_id is not None else None,
+                client_address=address[:64] if isinstance(address, str) and address else None)

@@ -27,9 +27,9 @@ from handoff.service.queue import agent_loads, queue_items
 from handoff.service.turns import check_text
 from handoff.service.views import conversation_view
 from store import agents as agent_store
+from store import budgets, resolutions
 from store import conversations as conv_store
 from store import errors as store_errors
-from store import resolutions
 from store.models.commerce import Actor
 from store.models.support import AgentStatus, Message, Sender
 
@@ -225,10 +225,12 @@ async def grant(svc: Service, agent_id: int, cid: int, data: Dict[str, Any]) -> 
         conv = _owned(s, cid, agent_id)
         agent = lookups.agent(s, agent_id)
         order_number = data.get("order_number")
-        if order_number is not None:
-            order = resolutions.get_order(s, str(order_number))
-            if conv.customer_id is not None and order.customer_id != conv.customer_id:
-                raise errors.Forbidden("That order belongs to another customer.")
+        charge_id = data.get("charge_id") if kind == "refund" else None
+        try:
+            budgets.check_scope(s, cid, conv.customer_id, order_number=order_number if kind != "refund" else None,
+                                charge_id=charge_id if isinstance(charge_id, int) else None)
+        except store_errors.NotAllowed as exc:
+            raise errors.Forbidden(f"Not in this conversation: {exc.message}.") from exc
         common: Dict[str, Any] = dict(actor=Actor.AGENT, agent_id=agent_id, conversation_id=cid)
         if kind == "credit":
             result = resolutions.grant_credit(s, str(order_number or ""), amount=_amount(data.get("amount")),
@@ -236,7 +238,6 @@ async def grant(svc: Service, agent_id: int, cid: int, data: Dict[str, Any]) -> 
         elif kind == "replacement":
             result = resolutions.grant_replacement(s, str(order_number or ""), reason=reason, **common)
         else:
-            charge_id = data.get("charge_id")
             if not isinstance(charge_id, int) or isinstance(charge_id, bool):
                 raise errors.InvalidPayload("A refund needs a `charge_id`.")
             result = resolutions.refund_charge(s, charge_id, reason=reason, **common)

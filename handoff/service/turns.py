@@ -122,6 +122,8 @@ async def bot_turn(svc: Service, conn: CustomerConn, msg: Message) -> None:
     metadata: Dict[str, Any] = {"detector": rasa_detector_metadata(svc, finding)}
     if conn.customer_id is not None:
         metadata.update(customer_id=conn.customer_id, identity_token=conn.identity_token)
+    if conn.address != "unknown":
+        metadata["client_address"] = conn.address
     try:
         turn = await svc.rasa.send(conn.session_id, msg.text, metadata)
         if turn.paused and not turn.messages:  # a resume that never reached Rasa: retry once

@@ -66,20 +66,25 @@ async def test_subscription_state_and_duplicate(store, run, kit, token, db_sessi
     assert len(refunds(db_session, customer_id("noah@example.com"))) == 1
 
 
-async def test_signed_in_reset_gives_a_link_and_unlocks(store, run, kit, token, phrases, db_session, customer_id):
+async def test_signed_in_reset_mails_the_link_and_never_shows_it(store, run, kit, token, phrases, db_session,
+                                                                 customer_id):
     emma = customer_id("emma@example.com")
+    db_session.get(Customer, emma).account_locked = True
+    db_session.commit()
     messages, _ = await run(ActionPasswordReset(), kit.tracker(
         "account_access", "I'm locked out", metadata=meta(token, "emma@example.com")))
     said = kit.texts(messages)
     assert said[0] in phrases["situations"]["account_access"]
-    link = next(word for text in said for word in text.split() if word.startswith("/reset/"))
-    token_part = link.split("/reset/")[1]
+    assert not any("/reset/" in text for text in said) and "emma@example.com" in " ".join(said)
+    assert any("lifted" in t for t in said)
+    mails = list((store.settings.outbox_dir).glob("*.eml"))
+    assert len(mails) == 1 and "emma@example.com" in mails[0].read_text()
+    token_part = mails[0].read_text().split("/reset/")[1].split()[0]
     row = db_session.execute(select(PasswordReset).where(PasswordReset.customer_id == emma)).scalar_one()
     assert row.token_hash == hashlib.sha256(token_part.encode()).hexdigest() and token_part not in row.token_hash
     customer = db_session.get(Customer, emma)
     db_session.refresh(customer)
-    assert customer.account_locked is False and customer.failed_logins == 0
-    assert any("unlocked" in t or "lifted" in t for t in said)
+    assert customer.account_locked is False and customer.failed_logins == 0  # signed in: identity proven
 
 
 async def test_anonymous_reset_never_shows_the_link(store, run, kit, db_session, customer_id):

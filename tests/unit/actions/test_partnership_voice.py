@@ -16,9 +16,10 @@ WE = re.compile(r"\b(we|we'll|we've|we're|let's)\b", re.I)
 
 
 @pytest.mark.parametrize("options", [
-    damage.REPLACED, billing.REFUNDED, account.LINK, setup.SPECIFIC, changes.CANCEL_RECAP,
+    damage.REPLACED, billing.REFUNDED, account.SENT, setup.SPECIFIC, changes.CANCEL_RECAP,
     changes.ADDRESS_RECAP, pending.CANCELLED, pending.READDRESSED, pending.KEPT["change_address"],
+    pending.CONFIRM_SENT["cancel_order"], pending.CONFIRM_SENT["change_address"],
 ], ids=["replaced", "refunded", "reset_link", "setup", "cancel_recap", "address_recap", "cancelled",
-        "readdressed", "address_kept"])
+        "readdressed", "address_kept", "cancel_by_mail", "address_by_mail"])
 def test_every_variation_says_we_or_lets(options) -> None:
     assert options and all(WE.search(text) for text in options), [t for t in options if not WE.search(t)]

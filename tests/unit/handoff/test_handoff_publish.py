@@ -81,3 +81,11 @@ async def test_repeated_events_publish_once(svc) -> None:
     await publish.publish(svc, [StatusChanged(cid), QueueChanged(), StatusChanged(cid), QueueChanged()])
     assert len(svc.notifier.events("agents", "queue")) == 1
     assert len(svc.notifier.events("agents", "conversation_updated")) == 1
+
+
+async def test_rasa_gets_the_client_address_for_the_verification_limits(svc) -> None:
+    await sessions.open_session(svc, "c9", None, None, None, "203.0.113.9")
+    await turns.customer_message(svc, "c9", "where is my order", None, None)
+    await svc.drain()
+    [(_, _, _, metadata)] = [c for c in svc.rasa.calls if c[0] == "send"]
+    assert metadata["client_address"] == "203.0.113.9"

@@ -87,9 +87,9 @@ def test_agents_grant_within_their_own_budget(db_session, policy):
     assert not over.allowed and not over.needs_human and "Sam" in over.reason
     # An agent may grant a second time on an order (the person decides), within budget.
     grant_credit(db_session, "1042", policy=policy)
-    done = grant_credit(db_session, "1042", actor=Actor.AGENT, agent_id=dana.id, amount=75, reason="missed the party",
+    done = grant_credit(db_session, "1042", actor=Actor.AGENT, agent_id=dana.id, amount=60, reason="missed the party",
                         policy=policy)
-    assert done["granted_by"] == "agent" and done["agent_id"] == dana.id and done["amount"] == 75.0
+    assert done["granted_by"] == "agent" and done["agent_id"] == dana.id and done["amount"] == 60.0
     with pytest.raises(NotAllowed):
         grant_credit(db_session, "1042", actor=Actor.AGENT, agent_id=sam.id, amount=75, reason="x", policy=policy)
     with pytest.raises(NotFound):
@@ -177,13 +177,15 @@ def test_return_past_the_window_needs_a_human(db_session, policy):
     assert late.value.needs_human
 
 
-def test_password_reset_is_hashed_and_unlocks(db_session):
+def test_password_reset_is_hashed_and_does_not_unlock(db_session):
     emma = customer(db_session, "emma@example.com")
+    emma.account_locked = True
     done = create_password_reset(db_session, emma.id)
     token = done["link"].split("/reset/")[1]
     row = db_session.execute(select(PasswordReset).where(PasswordReset.customer_id == emma.id)).scalar_one()
     assert row.token_hash == hash_reset_token(token) and row.expires_at > dt.datetime.utcnow()
-    assert done["unlocked"] and not emma.account_locked and emma.failed_logins == 0
+    assert done["locked"] and not done["unlocked"] and emma.account_locked
+    assert create_password_reset(db_session, emma.id, unlock=True)["unlocked"] and not emma.account_locked
 
 
 def test_order_for_topic_picks_the_order_the_intent_is_about(db_session):
