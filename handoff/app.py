@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import uuid
 from concurrent.futures import ThreadPoolExecutor
@@ -14,6 +15,7 @@ from common.settings import Settings
 from handoff import errors
 from handoff.policy import load_handoff_policy, load_phrase_bank
 from handoff.rasa_client import RasaClient
+from handoff.service import upkeep
 from handoff.service.context import Service
 from handoff.service.ratelimit import RateLimiter
 from handoff.transport import http, static
@@ -89,10 +91,17 @@ def create_app(settings: Settings, *, detector: Any = None, rasa: Any = None) ->
             phrase_bank=load_phrase_bank(settings.policy_path("phrase_bank.yml")),
             db=async_session_factory(engine), rasa=client, detector=found, notifier=SocketNotifier(sio),
             limiter=RateLimiter(settings.rate_limit_messages, settings.rate_limit_window), detector_pool=pool)
-        log.info("handoff.started host=%s port=%s redis=%s", settings.host, settings.port, bool(settings.redis_url))
+        svc = state["service"]
+        await upkeep.start(svc)  # clear what this node owned before, answer stranded turns
+        app_.ctx.upkeep = asyncio.ensure_future(upkeep.forever(svc))
+        log.info("handoff.started host=%s port=%s node=%s redis=%s", settings.host, settings.port,
+                 settings.node_id, bool(settings.redis_url))
 
     @app.after_server_stop
     async def stop(app_: Sanic, loop: Any) -> None:
+        task = getattr(app_.ctx, "upkeep", None)
+        if task is not None:
+            task.cancel()
         svc = state.pop("service", None)
         if svc is not None:
             await svc.drain()

@@ -1,4 +1,4 @@
-"""A customer's message: commit, ack, then (in order, per conversation) the bot turn."""
+"""A customer's message: commit, ack, then (in order, per conversation, see ``runner``) the bot turn."""
 
 from __future__ import annotations
 
@@ -26,6 +26,7 @@ from handoff.service.decide import (
 from handoff.service.queue import status_payload
 from handoff.service.sessions import connection, open_session
 from store import conversations as conv_store
+from store import turn_claims
 from store.models.base import utcnow
 from store.models.support import ConversationStatus, Message, Sender
 
@@ -76,20 +77,21 @@ async def customer_message(svc: Service, sid: str, text: Any, session_id: Option
             raise
     msg: Message = done["msg"]
     if not done["duplicate"]:
-        svc.spawn(_turn(svc, conn, msg), name=f"turn:{cid}")
+        from handoff.service import runner
+
+        svc.spawn(runner.drive(svc, cid, conn), name=f"turn:{cid}")
     ack = ev.ok(seq=msg.seq, client_msg_id=client_msg_id)
     if done["duplicate"]:
         ack["duplicate"] = True
     return ack
 
 
-async def _turn(svc: Service, conn: CustomerConn, msg: Message) -> None:
-    async with svc.lock(conn.conversation_id):
-        await bot_turn(svc, conn, msg)
-
-
 async def bot_turn(svc: Service, conn: CustomerConn, msg: Message) -> None:
-    """Score the message, then let the state decide who answers (bot, queue notice, agent)."""
+    """Score the message, then let the state decide who answers (bot, queue notice, agent).
+
+    The caller (``runner.drive``) holds the conversation's turn claim and marks the message
+    answered afterwards; the bot's replies are stored together with that mark.
+    """
     cid = conn.conversation_id
     state = await svc.run(_turn_state, cid, msg.seq)
     finding = await _score(svc, msg.text, state)
@@ -110,9 +112,8 @@ async def bot_turn(svc: Service, conn: CustomerConn, msg: Message) -> None:
         await svc.run(conv_store.reopen_for_bot, cid)
         await publish.publish(svc, [StatusChanged(cid)])
     await publish.publish(svc, [MessageAdded(cid, msg)])
-    if conn.session_id in svc.pending_resume:
-        await publish.safely(svc.rasa.resume(conn.session_id), "rasa.resume")
-        svc.pending_resume.discard(conn.session_id)
+    if state["resume_pending"]:
+        await handoffs.resume_bot(svc, cid, conn.session_id)
     metadata: Dict[str, Any] = {"detector": rasa_detector_metadata(svc, finding)}
     if conn.customer_id is not None:
         metadata.update(customer_id=conn.customer_id, identity_token=conn.identity_token)
@@ -130,6 +131,7 @@ async def bot_turn(svc: Service, conn: CustomerConn, msg: Message) -> None:
 
     def store_replies(s: Session) -> List[Message]:
         conv_store.update_analysis(s, msg.id, parse=turn.parse, detection=finding)
+        turn_claims.mark_answered(s, msg.id)
         return [conv_store.append_message(s, cid, Sender.BOT, str(m.get("text") or ""), payload=_payload(m))
                 for m in turn.visible_messages()]
 
@@ -155,7 +157,7 @@ def rasa_detector_metadata(svc: Service, finding: Dict[str, Any]) -> Dict[str, A
 async def _queued_turn(svc: Service, conn: CustomerConn, msg: Message, finding: Dict[str, Any],
                        state: Dict[str, Any]) -> None:
     cid = conn.conversation_id
-    if cid in svc.awaiting_email and handoffs.EMAIL.match(msg.text):
+    if state["awaiting_email"] and handoffs.EMAIL.match(msg.text):
         await handoffs.leave_queue(svc, cid, email=msg.text)
         return
     if await _special_payload(svc, conn, msg.text, state):
@@ -200,6 +202,8 @@ def _turn_state(s: Session, cid: int, seq: int) -> Dict[str, Any]:
     return {
         "status": conv.status.value,
         "assignee_id": conv.assignee_id,
+        "awaiting_email": bool(conv.awaiting_email),
+        "resume_pending": bool(conv.resume_pending),
         "customer_value": customer.get("lifetime_value", 0.0),
         "customer_email": customer.get("email"),
         "waiting_s": (utcnow() - conv.waiting_since).total_seconds() if conv.waiting_since else 0.0,
