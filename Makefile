@@ -12,7 +12,7 @@ export SQLALCHEMY_SILENCE_UBER_WARNING := 1
 
 .DEFAULT_GOAL := help
 .PHONY: help setup db train run test test-unit test-stories test-integration test-browser \
-        validate lint nlu-report eval-detector bench clean
+        validate lint nlu-report eval-detector bench cluster clean
 
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-18s %s\n", $$1, $$2}'
@@ -33,7 +33,11 @@ $(STAMPS)/chromium:
 	@command -v chromium >/dev/null || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium chromium-driver; }
 	@mkdir -p $(STAMPS) && touch $@
 
-setup: $(STAMPS)/deps $(STAMPS)/chromium ## Build .venv (Python 3.10, pinned packages, spaCy model) and install Chromium
+$(STAMPS)/haproxy:
+	@command -v haproxy >/dev/null || test -x /usr/sbin/haproxy || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq haproxy; }
+	@mkdir -p $(STAMPS) && touch $@
+
+setup: $(STAMPS)/deps $(STAMPS)/chromium $(STAMPS)/haproxy ## Build .venv (Python 3.10, pinned packages, spaCy model) and install Chromium
 	@mkdir -p var
 
 db: setup ## Migrate the database to the newest schema and seed the demo data once
@@ -52,6 +56,9 @@ validate: setup ## rasa data validate (must be clean)
 run: setup db train ## Start Rasa, the action server and the handoff service on loopback
 	@echo "Customer widget: http://127.0.0.1:8000/   Agent console: http://127.0.0.1:8000/console"
 	$(VENV)/bin/honcho start -f Procfile
+
+cluster: setup train ## HAProxy :8000 in front of 2 handoff nodes, 2 Rasa, 2 action servers on PostgreSQL + Redis
+	$(PY) -m tests.cluster
 
 # --- checks -----------------------------------------------------------------------------
 test: setup train ## The whole suite: validation, lint, unit, stories, NLU report, integration, browser

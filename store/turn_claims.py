@@ -67,6 +67,25 @@ def mark_answered(session: Session, message_id: int) -> None:
                     .values(answered_at=utcnow()).execution_options(synchronize_session=False))
 
 
+def take_next(session: Session, conversation_id: int, owner: str, lease_s: float) -> Optional[Message]:
+    """Claim (or renew) the conversation for ``owner`` and return its next unanswered message.
+
+    None when another task holds the claim, or when nothing is left (then the claim is given up
+    in the same transaction). The look after the release catches a message whose own task found
+    the claim taken just before: its statement ran before ours, so we see that message and keep
+    the claim; a claim attempt after our release waits for our commit and then succeeds.
+    """
+    if not claim(session, conversation_id, owner, lease_s):
+        return None
+    msg = next_unanswered(session, conversation_id)
+    if msg is None:
+        release(session, conversation_id, owner)
+        msg = next_unanswered(session, conversation_id)
+        if msg is not None and not claim(session, conversation_id, owner, lease_s):
+            return None
+    return msg
+
+
 def stranded(session: Session, since: dt.datetime, before: dt.datetime, limit: int = 50) -> List[int]:
     """Conversations with an unanswered customer message stored between ``since`` and ``before``
     and no live claim (``before`` leaves a just-acknowledged message to the node running it)."""

@@ -43,20 +43,15 @@ async def drive(svc: Service, conversation_id: int, hint: Optional[CustomerConn]
     """
     owner = f"{svc.settings.node_id}/{uuid.uuid4().hex[:12]}"
     lease = svc.settings.turn_lease_s
-    while await svc.run(turn_claims.claim, conversation_id, owner, lease):
-        try:
-            while True:
-                msg = await svc.run(turn_claims.next_unanswered, conversation_id)
-                if msg is None:
-                    break
-                if not await svc.run(turn_claims.claim, conversation_id, owner, lease):  # renew, or lost it
-                    return
-                await _answer(svc, await _conn(svc, conversation_id, hint), msg)
-        finally:
-            await svc.run(turn_claims.release, conversation_id, owner)
-        # A message stored after the last look whose own task found the claim taken: go again.
-        if await svc.run(turn_claims.next_unanswered, conversation_id) is None:
-            return
+    try:
+        while True:
+            msg = await svc.run(turn_claims.take_next, conversation_id, owner, lease)
+            if msg is None:  # someone else holds the claim (and answers this message), or all done
+                return
+            await _answer(svc, await _conn(svc, conversation_id, hint), msg)
+    except BaseException:
+        await svc.run(turn_claims.release, conversation_id, owner)  # or let it expire if the store is down
+        raise
 
 
 async def _answer(svc: Service, conn: CustomerConn, msg: Message) -> None:
