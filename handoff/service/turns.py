@@ -6,6 +6,7 @@ import asyncio
 import json
 import logging
 import re
+import time
 from typing import Any, Dict, List, Optional
 
 from sqlalchemy.orm import Session
@@ -32,6 +33,7 @@ from store.models.support import ConversationStatus, Message, Sender
 
 log = logging.getLogger(__name__)
 HISTORY = 10
+TIMED = ("state", "detector", "before_rasa", "rasa", "store", "emit")
 CSAT_PAYLOAD = re.compile(r'^/csat\s*(\{.*\})\s*$')
 
 
@@ -93,8 +95,11 @@ async def bot_turn(svc: Service, conn: CustomerConn, msg: Message) -> None:
     answered afterwards; the bot's replies are stored together with that mark.
     """
     cid = conn.conversation_id
+    clock = [time.perf_counter()]  # where a bot turn's time goes: logged once per turn (bench/README.md)
     state = await svc.run(_turn_state, cid, msg.seq)
+    clock.append(time.perf_counter())
     finding = await _score(svc, msg.text, state)
+    clock.append(time.perf_counter())
     status = state["status"]
 
     if status in (ConversationStatus.QUEUED.value, ConversationStatus.ASSIGNED.value):
@@ -117,6 +122,7 @@ async def bot_turn(svc: Service, conn: CustomerConn, msg: Message) -> None:
     metadata: Dict[str, Any] = {"detector": rasa_detector_metadata(svc, finding)}
     if conn.customer_id is not None:
         metadata.update(customer_id=conn.customer_id, identity_token=conn.identity_token)
+    clock.append(time.perf_counter())
     try:
         turn = await svc.rasa.send(conn.session_id, msg.text, metadata)
         if turn.paused and not turn.messages:  # a resume that never reached Rasa: retry once
@@ -135,13 +141,18 @@ async def bot_turn(svc: Service, conn: CustomerConn, msg: Message) -> None:
         return [conv_store.append_message(s, cid, Sender.BOT, str(m.get("text") or ""), payload=_payload(m))
                 for m in turn.visible_messages()]
 
+    clock.append(time.perf_counter())
     replies = await svc.run(store_replies)
+    clock.append(time.perf_counter())
     decision = decide(svc.policy, TurnFacts(text=msg.text, finding=finding, intent=turn.intent,
                                             confidence=turn.confidence, bot_requests=turn.handoff_requests(),
                                             history=state["history"]))
     if not replies and decision is None:  # every turn gets an answer
         replies = [await svc.run(conv_store.append_message, cid, Sender.BOT, wording.no_reply())]
     await publish.publish(svc, publish.messages_added(cid, replies))
+    clock.append(time.perf_counter())
+    log.info("handoff.turn_timing conversation=%s %s", cid, " ".join(
+        f"{name}_ms={(b - a) * 1000:.1f}" for name, a, b in zip(TIMED, clock[:-1], clock[1:], strict=True)))
     if decision is not None:
         # When the bot already told the customer a person is coming, the service only adds the facts.
         await handoffs.start_handoff(svc, cid, decision, announced=bool(replies and turn.handoff_requests()))
