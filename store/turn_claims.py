@@ -48,7 +48,7 @@ def release(session: Session, conversation_id: int, owner: str) -> None:
 def release_node(session: Session, node_id: str) -> int:
     """Drop every claim held by tasks of ``node_id`` (the node is starting: none of them runs)."""
     result = session.execute(update(Conversation)
-                             .where(Conversation.turn_owner.like(f"{node_id}/%"))
+                             .where(Conversation.turn_owner.startswith(f"{node_id}/", autoescape=True))
                              .values(turn_owner=None, turn_until=None).execution_options(synchronize_session=False))
     return int(result.rowcount or 0)
 
