@@ -71,7 +71,7 @@ def haproxy_config(ports: Ports) -> str:
                        f"{f' cookie {prefix}{i}' if sticky else ''}\n" for i, port in enumerate(targets))
 
     return f"""global
-  maxconn 20000
+  maxconn 4000
 defaults
   mode http
   option redispatch
@@ -135,9 +135,11 @@ def running_cluster(database_url: str, redis_url: str, *, ports: Optional[Ports]
                                 work / f"hub{i}.log", f"{lb}:{port}/health")
     procs["balancer"] = Proc("balancer", [HAPROXY, "-db", "-f", str(work / "haproxy.cfg")], _env({}),
                              work / "haproxy.log", f"{lb}:{ports.balancer}/api/phrase-bank")
+    # Rasa would create its tracker database itself; two instances starting together could race.
+    ensure_database(database_url, database_url.rsplit("/", 1)[1].split("?", 1)[0] + "_rasa")
     try:
-        for proc in procs.values():  # in order: Rasa instances one by one (the first creates <db>_rasa)
-            proc.start()
+        for tier in ("actions", "rasa", "hub", "balancer"):  # each tier's processes start together
+            start_together([proc for name, proc in procs.items() if name.rstrip("0123456789") == tier])
         yield Cluster(url=f"{lb}:{ports.balancer}", hub_urls=[f"{lb}:{p}" for p in ports.hubs],
                       rasa_url=f"{lb}:{ports.rasa_lb}", database_url=database_url, secret_key=SECRET,
                       workdir=work, procs=procs)
@@ -146,6 +148,15 @@ def running_cluster(database_url: str, redis_url: str, *, ports: Optional[Ports]
             proc.stop()
         if tmp is not None:
             tmp.cleanup()
+
+
+def start_together(procs: List[Proc]) -> None:
+    """Start ``procs`` at once and wait until every one is ready (the first failure is raised)."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    with ThreadPoolExecutor(max(len(procs), 1)) as pool:
+        for future in [pool.submit(proc.start) for proc in procs]:
+            future.result()
 
 
 def ensure_database(admin_url: str, name: str) -> str:

@@ -31,8 +31,8 @@ def _agent_node(cluster: Cluster, agent: Agent) -> str:
     engine = create_engine(cluster.database_url, future=True)
     try:
         with engine.connect() as conn:
-            return str(conn.execute(text("SELECT node_id FROM agent_presence WHERE agent_id = :a"),
-                                    {"a": agent.info["id"]}).scalar_one())
+            return str(conn.execute(text("SELECT node_id FROM agent_presence WHERE sid = :sid"),
+                                    {"sid": agent.sio.get_sid(namespace="/agent")}).scalar_one())
     finally:
         engine.dispose()
 
