@@ -12,7 +12,7 @@ export SQLALCHEMY_SILENCE_UBER_WARNING := 1
 
 .DEFAULT_GOAL := help
 .PHONY: help setup db train run test test-unit test-stories test-integration test-browser \
-        validate lint lint-tone insights nlu-report eval-detector train-detector bench clean
+        validate lint lint-tone insights nlu-report eval-detector train-detector bench cluster clean
 
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-18s %s\n", $$1, $$2}'
@@ -48,7 +48,11 @@ $(WEBCHAT_DIR)/lib/index.js:
 	  package/lib/index.js package/LICENSE package/package.json
 	@touch $@
 
-setup: $(STAMPS)/deps $(STAMPS)/chromium $(WEBCHAT_DIR)/lib/index.js ## Build .venv (Python 3.10, pinned packages, spaCy model), install Chromium and rasa-webchat
+$(STAMPS)/haproxy:
+	@command -v haproxy >/dev/null || test -x /usr/sbin/haproxy || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq haproxy; }
+	@mkdir -p $(STAMPS) && touch $@
+
+setup: $(STAMPS)/deps $(STAMPS)/chromium $(STAMPS)/haproxy $(WEBCHAT_DIR)/lib/index.js ## Build .venv (Python 3.10, pinned packages, spaCy model), install Chromium, HAProxy and rasa-webchat
 	@mkdir -p var
 
 db: setup ## Migrate the database to the newest schema and seed the demo data once
@@ -67,6 +71,9 @@ validate: setup ## rasa data validate (must be clean)
 run: setup db train ## Start Rasa, the action server and the handoff service on loopback
 	@echo "Customer widget: http://127.0.0.1:8000/   Agent console: http://127.0.0.1:8000/console"
 	$(VENV)/bin/honcho start -f Procfile
+
+cluster: setup train ## HAProxy :8000 in front of 2 handoff nodes, 2 Rasa, 2 action servers on PostgreSQL + Redis
+	$(PY) -m tests.cluster
 
 # --- checks -----------------------------------------------------------------------------
 test: setup train ## The whole suite: validation, lint, tone linter, unit, stories, NLU report, integration, browser

@@ -133,6 +133,26 @@ def agent_relay(stack: Stack, agents: int, rounds: int = 10) -> Dict[str, Any]:
     return {"agent_to_customer": percentiles(to_customer), "customer_to_agent": percentiles(to_agent)}
 
 
+def turn_breakdown(stack: Stack, skip: int = 0) -> Dict[str, Any]:
+    """Median and p95 ms per phase of the bot turns the service logged (``handoff.turn_timing``)."""
+    phases: Dict[str, List[float]] = {}
+    lines = [ln for ln in (stack.workdir / "handoff0.log").read_text(errors="replace").splitlines()
+             if "handoff.turn_timing" in ln][skip:]
+    for line in lines:
+        for part in line.split():
+            name, sep, value = part.partition("_ms=")
+            if sep:
+                phases.setdefault(name, []).append(float(value))
+    return {name: {"p50_ms": round(statistics.median(v), 1),
+                   "p95_ms": round(sorted(v)[min(len(v) - 1, int(0.95 * (len(v) - 1) + 0.5))], 1)}
+            for name, v in phases.items()}
+
+
+def timed_turns(stack: Stack) -> int:
+    return sum("handoff.turn_timing" in ln
+               for ln in (stack.workdir / "handoff0.log").read_text(errors="replace").splitlines())
+
+
 def rss_mb(stack: Stack) -> float:
     proc = psutil.Process(stack.procs["handoff0"].popen.pid)
     return round(proc.memory_info().rss / 2**20, 1)
@@ -150,14 +170,23 @@ def main() -> None:
         straight_to_rasa(stack, 2, 2)  # warm-up (model, action server, caches)
         through_service(stack, 2, 2)
         before = rss_mb(stack)
+        alone_rasa = straight_to_rasa(stack, 1, args.messages * 4)
+        mark = timed_turns(stack)
+        alone_service = through_service(stack, 1, args.messages * 4)
+        alone_breakdown = turn_breakdown(stack, mark)
         rasa = straight_to_rasa(stack, args.customers, args.messages)
         service = through_service(stack, args.customers, args.messages)
         relay = agent_relay(stack, args.agents)
         after = rss_mb(stack)
-    ratio = {k: round(service[k] / rasa[k], 2) for k in ("p50_ms", "p95_ms", "p99_ms") if rasa.get(k)}
+
+    def ratio(a: Dict[str, Any], b: Dict[str, Any]) -> Dict[str, float]:
+        return {k: round(a[k] / b[k], 2) for k in ("p50_ms", "p95_ms", "p99_ms") if b.get(k)}
+
     print(json.dumps({"customers": args.customers, "messages_each": args.messages, "agents": args.agents,
+                      "alone": {"through_service": alone_service, "straight_to_rasa": alone_rasa,
+                                "ratio": ratio(alone_service, alone_rasa), "turn_phases": alone_breakdown},
                       "bot_reply_through_service": service, "bot_reply_straight_to_rasa": rasa,
-                      "service_over_rasa_ratio": ratio, "agent_relay": relay,
+                      "service_over_rasa_ratio": ratio(service, rasa), "agent_relay": relay,
                       "handoff_rss_mb": {"before": before, "after": after}}, indent=2))
 
 

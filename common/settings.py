@@ -65,6 +65,11 @@ class Settings:
         policy_dir: folder holding the designers' YAML policies and phrase bank.
         rasa_timeout: seconds to wait for Rasa before treating it as down.
         seed_fast: hash the demo agents' passwords with a cheap bcrypt cost (tests only).
+        node_id: this handoff node's name in the shared store (presence rows, turn claims); default
+            ``<host>:<port>``, stable across restarts, so a restarting node clears what it owned.
+        presence_ttl_s: an agent socket not vouched for this long counts as gone (its node died).
+        presence_heartbeat_s: how often a node vouches for its sockets and looks for stranded turns.
+        turn_lease_s: how long a node's claim on running a conversation's turn holds without renewal.
         demo_identities: serve ``/api/demo/*`` (list demo customers, sign their identity tokens
             for the demo shop page). A stand-in for a shop's backend: turn it off in production.
         demo_history: the seed also writes a few hundred past demo conversations
@@ -106,6 +111,10 @@ class Settings:
     smtp_password: Optional[str] = None
     smtp_from: str = "support@example.com"
     smtp_starttls: bool = False
+    node_id: str = ""
+    presence_ttl_s: float = 30.0
+    presence_heartbeat_s: float = 10.0
+    turn_lease_s: float = 45.0
 
     @property
     def sync_database_url(self) -> str:
@@ -178,6 +187,10 @@ def load_settings(env: Optional[Mapping[str, str]] = None) -> Settings:
         smtp_password=env.get("SMTP_PASSWORD") or None,
         smtp_from=get("SMTP_FROM", defaults.smtp_from),
         smtp_starttls=env.get("SMTP_STARTTLS", "") == "1",
+        node_id=env.get("NODE_ID") or f"{get('HANDOFF_HOST', defaults.host)}:{get('HANDOFF_PORT', defaults.port)}",
+        presence_ttl_s=float(get("PRESENCE_TTL_S", defaults.presence_ttl_s)),
+        presence_heartbeat_s=float(get("PRESENCE_HEARTBEAT_S", defaults.presence_heartbeat_s)),
+        turn_lease_s=float(get("TURN_LEASE_S", defaults.turn_lease_s)),
     )
 
 

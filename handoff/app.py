@@ -16,7 +16,7 @@ from common.settings import Settings
 from handoff import errors
 from handoff.policy import load_handoff_policy
 from handoff.rasa_client import RasaClient
-from handoff.service import mail
+from handoff.service import mail, upkeep
 from handoff.service.context import Service
 from handoff.service.ratelimit import make_limiter
 from handoff.transport import confirm, http, insights_http, static
@@ -96,16 +96,22 @@ def create_app(settings: Settings, *, detector: Any = None, rasa: Any = None) ->
             phrase_bank=load_phrase_bank(settings.policy_path("phrase_bank.yml")),
             db=async_session_factory(engine), rasa=client, detector=found, notifier=SocketNotifier(sio),
             limiter=make_limiter(settings), detector_pool=pool)
+        svc = state["service"]
+        await upkeep.start(svc)  # clear what this node owned before, answer stranded turns
+        app_.ctx.upkeep = asyncio.ensure_future(upkeep.forever(svc))
         app_.ctx.mailer = asyncio.ensure_future(mail.deliver_periodically(settings))
-        log.info("handoff.started host=%s port=%s redis=%s", settings.host, settings.port, bool(settings.redis_url))
+        log.info("handoff.started host=%s port=%s node=%s redis=%s", settings.host, settings.port,
+                 settings.node_id, bool(settings.redis_url))
         if settings.demo_identities:
             log.warning("handoff.demo_identities_on: /api/demo/* lists the demo customers and signs identity "
                         "tokens for them (loopback clients only). Set DEMO_IDENTITIES=0 outside development.")
 
     @app.after_server_stop
     async def stop(app_: Sanic, loop: Any) -> None:
-        if getattr(app_.ctx, "mailer", None) is not None:
-            app_.ctx.mailer.cancel()
+        for name in ("upkeep", "mailer"):
+            task = getattr(app_.ctx, name, None)
+            if task is not None:
+                task.cancel()
         svc = state.pop("service", None)
         if svc is not None:
             await svc.drain()

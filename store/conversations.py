@@ -297,3 +297,13 @@ def is_expired(conv: Conversation, max_idle: dt.timedelta, now: Optional[dt.date
 def agent_names(session: Session) -> Dict[int, str]:
     """Display name of every agent by id (for transcripts)."""
     return {int(i): str(n) for i, n in session.execute(select(Agent.id, Agent.display_name)).all()}
+
+
+def set_flags(session: Session, conversation_id: int, *, awaiting_email: Optional[bool] = None,
+              resume_pending: Optional[bool] = None) -> None:
+    """Set the conversation's ``awaiting_email`` / ``resume_pending`` flags (None: unchanged)."""
+    values = {k: v for k, v in (("awaiting_email", awaiting_email), ("resume_pending", resume_pending))
+              if v is not None}
+    if values:
+        session.execute(update(Conversation).where(Conversation.id == conversation_id).values(**values)
+                        .execution_options(synchronize_session=False))

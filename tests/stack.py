@@ -63,6 +63,14 @@ def _env(extra: Dict[str, str]) -> Dict[str, str]:
     return env
 
 
+def rasa_endpoints(path: Path, env: Dict[str, str]) -> Path:
+    """Rasa's endpoints file for ``env``, as ``make run`` writes it (``common.rasa_endpoints``)."""
+    from common.rasa_endpoints import write
+    from common.settings import load_settings
+
+    return write(load_settings(env), path)
+
+
 @dataclasses.dataclass
 class Proc:
     """One child process and how to restart it."""
@@ -159,8 +167,7 @@ def running_stack(*, database_url: Optional[str] = None, redis_url: Optional[str
             "RASA_URL": f"http://127.0.0.1:{rasa_port}", "ACTION_SERVER_URL": f"http://127.0.0.1:{action_port}",
             "SEED_FAST": "1", "OUTBOX_DIR": str(work / "outbox")}
     subprocess.run([PY, "-m", "store.migrate"], cwd=ROOT, env=_env(base), check=True, capture_output=True)
-    endpoints = work / "endpoints.yml"
-    endpoints.write_text(f'action_endpoint:\n  url: "http://127.0.0.1:{action_port}/webhook"\n')
+    endpoints = rasa_endpoints(work / "endpoints.yml", {**base, **({"REDIS_URL": redis_url} if redis_url else {})})
     procs: Dict[str, Proc] = {
         "actions": Proc("actions", [PY, "-m", "bot.serve_actions"], _env({**base, "ACTIONS_PORT": str(action_port)}),
                         work / "actions.log", f"http://127.0.0.1:{action_port}/health"),

@@ -5,6 +5,11 @@
 ``{"messages": [...], "parse": {...}, "paused": bool}`` (docs/architecture.md): the bot's
 messages, the NLU parse of the message and whether the tracker is paused (a person owns
 the conversation). Registered in ``credentials.yml`` as ``bot.channels.bridge.BridgeInput``.
+
+The parse and the pause come from the tracker the processor saves at the end of the turn
+(captured in the request's context), not from fetching the tracker again: that second read
+of the whole tracker was most of the service's overhead over Rasa's own REST channel
+(bench/README.md). Should the processor not save one (another Rasa version), it is fetched.
 """
 
 from __future__ import annotations
@@ -12,6 +17,7 @@ from __future__ import annotations
 import hmac
 import json
 import logging
+from contextvars import ContextVar
 from typing import Any, Awaitable, Callable, Dict, Optional, Text
 
 from rasa.core.channels.channel import CollectingOutputChannel, InputChannel, UserMessage
@@ -20,6 +26,25 @@ from sanic.request import Request
 from sanic.response import HTTPResponse
 
 log = logging.getLogger(__name__)
+# The turn a bridge request is running: {"sender"} in, {"parse", "paused"} added when saved.
+_TURN: ContextVar[Optional[Dict[str, Any]]] = ContextVar("bridge_turn", default=None)
+
+
+def capture_saved_trackers(processor: Any) -> None:
+    """Wrap ``processor.save_tracker`` (once per processor) to note what the bridge answers with."""
+    if processor is None or getattr(processor, "_bridge_captures", False):
+        return
+    original = processor.save_tracker
+
+    async def save_tracker(tracker: Any) -> None:
+        turn = _TURN.get()
+        if turn is not None and tracker.sender_id == turn["sender"]:
+            turn["paused"] = tracker.is_paused()
+            turn["parse"] = tracker.latest_message.parse_data if tracker.latest_message is not None else {}
+        await original(tracker)
+
+    processor.save_tracker = save_tracker
+    processor._bridge_captures = True
 
 
 def _json_safe(value: Any) -> Any:
@@ -82,11 +107,18 @@ class BridgeInput(InputChannel):
             if not isinstance(sender, str) or not sender or not isinstance(text, str) or not isinstance(metadata, dict):
                 return response.json({"error": "sender and message must be strings, metadata an object"}, status=400)
             collector = CollectingOutputChannel()
-            await on_new_message(UserMessage(text, collector, sender, input_channel=self.name(), metadata=metadata))
-            parse: Dict[str, Any] = {}
-            paused = False
             agent = getattr(request.app.ctx, "agent", None)
-            if agent is not None and agent.tracker_store is not None:
+            capture_saved_trackers(getattr(agent, "processor", None))
+            turn: Dict[str, Any] = {"sender": sender}
+            token = _TURN.set(turn)
+            try:
+                await on_new_message(UserMessage(text, collector, sender, input_channel=self.name(),
+                                                 metadata=metadata))
+            finally:
+                _TURN.reset(token)
+            parse: Dict[str, Any] = turn.get("parse") or {}
+            paused = bool(turn.get("paused"))
+            if "parse" not in turn and agent is not None and agent.tracker_store is not None:
                 tracker = await agent.tracker_store.retrieve(sender)
                 if tracker is not None:
                     paused = tracker.is_paused()

@@ -30,6 +30,7 @@ from store import agents as agent_store
 from store import budgets, resolutions
 from store import conversations as conv_store
 from store import errors as store_errors
+from store import presence, resolutions
 from store.models.commerce import Actor
 from store.models.support import AgentStatus, Message, Sender
 
@@ -74,18 +75,27 @@ def verify_token(svc: Service, token: Any) -> int:
 
 
 async def connect(svc: Service, sid: str, token: Any) -> int:
-    """Authenticate a new agent socket, mark the agent online, send state and queue."""
+    """Authenticate a new agent socket, record it in the shared presence, send state and queue.
+
+    The socket is registered here before the store is awaited, and its presence row is written
+    after; a socket that closed meanwhile is no longer registered once the row is committed,
+    so its row is removed again here (``disconnect`` may have run before the row existed).
+    Every path ends with no row for a closed socket.
+    """
     agent_id = verify_token(svc, token)
-    agent = await svc.run(agent_store.get_agent, agent_id)
-    if agent is None:
-        raise errors.Unauthorized()
     svc.agent_sids[sid] = agent_id
-    await svc.notifier.join_agent_rooms(sid, agent_id)
-    if agent.status == AgentStatus.OFFLINE:
-        await svc.run(agent_store.set_status, agent_id, AgentStatus.ONLINE)
-    if sid not in svc.agent_sids:  # the socket closed while we were marking the agent online
-        await _offline_unless_connected(svc, agent_id)
+    try:
+        agent = await svc.run(presence.arrive, sid, agent_id, svc.settings.node_id, svc.presence_since())
+    except BaseException:
+        svc.agent_sids.pop(sid, None)
+        raise
+    if agent is None:
+        svc.agent_sids.pop(sid, None)
+        raise errors.Unauthorized()
+    if sid not in svc.agent_sids:  # the socket closed while its row was being written
+        await _left(svc, sid)
         return agent_id
+    await svc.notifier.join_agent_rooms(sid, agent_id)
     await publish.publish(svc, [AgentChanged(agent_id)])
     await svc.notifier.to_sid(sid, ev.QUEUE, {"items": await svc.run(queue_items, svc.policy)}, agent=True)
     await publish.publish(svc, [QueueChanged()])  # waiting customers now see someone is online
@@ -93,23 +103,16 @@ async def connect(svc: Service, sid: str, token: Any) -> int:
 
 
 async def disconnect(svc: Service, sid: str) -> None:
-    """An agent socket closed: offline when it was the agent's last one here."""
+    """An agent socket closed: drop its presence row (offline with the agent's last socket anywhere)."""
     agent_id = svc.agent_sids.pop(sid, None)
     if agent_id is None:
         return
-    await _offline_unless_connected(svc, agent_id)
+    await _left(svc, sid)
 
 
-async def _offline_unless_connected(svc: Service, agent_id: int) -> None:
-    """Mark the agent offline when none of their sockets is open here.
-
-    Status writes from ``connect`` or ``set_status`` can finish after the socket closed;
-    each of them calls this afterwards, so the last word is always the socket's state.
-    """
-    if agent_id in svc.agent_sids.values():
-        return
-    await svc.run(agent_store.set_status, agent_id, AgentStatus.OFFLINE)
-    await publish.publish(svc, [QueueChanged()])
+async def _left(svc: Service, sid: str) -> None:
+    if await svc.run(presence.leave, sid, svc.presence_since()) is not None:
+        await publish.publish(svc, [QueueChanged()])
 
 
 def agent_of(svc: Service, sid: str) -> int:
@@ -121,12 +124,17 @@ def agent_of(svc: Service, sid: str) -> int:
 
 
 async def set_status(svc: Service, agent_id: int, status: Any) -> Dict[str, Any]:
-    """``online`` or ``away``; coming online offers the top of the queue."""
+    """``online`` or ``away``; coming online offers the top of the queue.
+
+    A change that arrives after the agent's last socket closed leaves them offline.
+    """
     if status not in ("online", "away"):
         raise errors.InvalidPayload("`status` must be online or away.")
 
     def tx(s: Session) -> Tuple[Dict[str, Any], List[Event]]:
-        agent = agent_store.set_status(s, agent_id, AgentStatus(status))
+        agent = presence.choose_status(s, agent_id, AgentStatus(status), svc.presence_since())
+        if agent is None:
+            return agent_store.agent_dict(lookups.agent(s, agent_id)), []
         load = next(a for a in agent_loads(s) if a.agent_id == agent_id)
         items = queue_items(s, svc.policy)
         events: List[Event] = [AgentChanged(agent_id), QueueChanged()]
@@ -135,9 +143,6 @@ async def set_status(svc: Service, agent_id: int, status: Any) -> Dict[str, Any]
         return agent_store.agent_dict(agent, load.active), events
 
     agent, events = await svc.run(tx)
-    if agent_id not in svc.agent_sids.values():  # signed out while this was being written
-        await _offline_unless_connected(svc, agent_id)
-        return ev.ok(agent=agent)
     await publish.publish(svc, events)
     return ev.ok(agent=agent)
 

@@ -1,8 +1,13 @@
-"""The service object: settings, resources and per-process connection state."""
+"""The service object: settings, resources and this process's open sockets.
+
+Only the sockets themselves live here (they belong to this process); everything a turn needs
+on any node, presence, flags and the per-conversation turn order, is in the store.
+"""
 
 from __future__ import annotations
 
 import asyncio
+import datetime as dt
 import logging
 from dataclasses import dataclass, field
 from typing import Any, Awaitable, Callable, Dict, Optional, Set, TypeVar
@@ -40,9 +45,9 @@ class Service:
         db: factory of ``AsyncSession``s.
         rasa: a :class:`handoff.rasa_client.RasaClient` (or a fake in unit tests).
         detector: a ``handoff.detect.Detector``.
-        customers: customer sockets of this process by sid.
-        agent_sids: agent id of each agent socket of this process.
-        awaiting_email: conversations whose customer was asked for a follow-up e-mail.
+        customers: customer sockets of this process by sid (dropped on disconnect).
+        agent_sids: agent id of each agent socket of this process (dropped on disconnect); the
+            shared presence is ``store.presence``.
     """
 
     settings: Settings
@@ -55,10 +60,7 @@ class Service:
     limiter: Limiter  # counters by identity or client address (Redis when REDIS_URL is set)
     customers: Dict[str, CustomerConn] = field(default_factory=dict)
     agent_sids: Dict[str, int] = field(default_factory=dict)
-    awaiting_email: Set[int] = field(default_factory=set)
-    pending_resume: Set[str] = field(default_factory=set)
     detector_pool: Any = None  # a one-thread executor: the detector runs off the event loop
-    _locks: Dict[int, asyncio.Lock] = field(default_factory=dict)
     _tasks: Set["asyncio.Task[Any]"] = field(default_factory=set)
 
     async def run(self, fn: Callable[..., T], *args: Any, **kwargs: Any) -> T:
@@ -82,12 +84,11 @@ class Service:
             log.error("handoff.store_failed fn=%s error=%r", getattr(fn, "__name__", fn), exc)
             raise errors.StoreFailed() from exc
 
-    def lock(self, conversation_id: int) -> asyncio.Lock:
-        """The lock serialising one conversation's turns in this process."""
-        found = self._locks.get(conversation_id)
-        if found is None:
-            found = self._locks[conversation_id] = asyncio.Lock()
-        return found
+    def presence_since(self) -> dt.datetime:
+        """Presence rows seen before this belong to a node that stopped vouching for them."""
+        from store.models.base import utcnow
+
+        return utcnow() - dt.timedelta(seconds=self.settings.presence_ttl_s)
 
     def spawn(self, coro: Awaitable[Any], name: str = "task") -> None:
         """Run ``coro`` in the background, logging (not losing) its failure."""

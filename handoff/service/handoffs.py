@@ -7,6 +7,7 @@ Rasa is paused/resumed and ``publish`` emits them (commit first, then emit).
 
 from __future__ import annotations
 
+import logging
 import math
 import re
 from typing import Any, Dict, List, Optional, Tuple
@@ -38,6 +39,7 @@ from store.models.support import (
     Severity,
 )
 
+log = logging.getLogger(__name__)
 EMAIL = re.compile(r"^[^@\s]{1,64}@[^@\s]+\.[A-Za-z]{2,}$")
 
 
@@ -127,13 +129,14 @@ async def hand_back(svc: Service, agent_id: int, conversation_id: int) -> None:
     def tx(s: Session) -> Tuple[str, List[Event]]:
         conv = _owned(s, conversation_id, agent_id)
         conv_store.end_handoff(s, conversation_id, status=ConversationStatus.BOT, outcome="handed_back")
+        conv_store.set_flags(s, conversation_id, resume_pending=True)
         msg = conv_store.append_message(s, conversation_id, Sender.SYSTEM,
                                         wording.handed_back(_agent_name(s, agent_id)))
         return conv.session_id, [MessageAdded(conversation_id, msg, assignee_id=agent_id),
                                  StatusChanged(conversation_id), AgentChanged(agent_id)]
 
     session_id, events = await svc.run(tx)
-    await _resume(svc, session_id)
+    await resume_bot(svc, conversation_id, session_id)
     await publish.publish(svc, events)
 
 
@@ -148,13 +151,14 @@ async def resolve(svc: Service, agent_id: int, conversation_id: int, disposition
             raise errors.InvalidState("Only a conversation with a person can be resolved.")
         conv_store.end_handoff(s, conversation_id, status=ConversationStatus.RESOLVED, outcome="resolved",
                                disposition=disposition)
+        conv_store.set_flags(s, conversation_id, resume_pending=True, awaiting_email=False)
         msg = conv_store.append_message(s, conversation_id, Sender.SYSTEM, wording.resolved(),
                                         payload={"buttons": wording.CSAT_BUTTONS})
         return conv.session_id, [MessageAdded(conversation_id, msg, assignee_id=agent_id),
                                  StatusChanged(conversation_id), QueueChanged(), AgentChanged(agent_id)]
 
     session_id, events = await svc.run(tx)
-    await _resume(svc, session_id)
+    await resume_bot(svc, conversation_id, session_id)
     await publish.publish(svc, events)
 
 
@@ -209,14 +213,14 @@ async def leave_queue(svc: Service, conversation_id: int, *, email: Optional[str
             ticket_id = ticket.id
         conv_store.end_handoff(s, conversation_id, status=ConversationStatus.BOT,
                                outcome="follow_up" if email else "continued_with_bot")
+        conv_store.set_flags(s, conversation_id, resume_pending=True, awaiting_email=False)
         text = wording.follow_up_recorded(email.strip()) if email else wording.continue_with_bot()
         msg = conv_store.append_message(s, conversation_id, Sender.SYSTEM, text)
         return conv.session_id, ticket_id, [MessageAdded(conversation_id, msg), StatusChanged(conversation_id),
                                             QueueChanged()]
 
     session_id, ticket_id, events = await svc.run(tx)
-    svc.awaiting_email.discard(conversation_id)
-    await _resume(svc, session_id)
+    await resume_bot(svc, conversation_id, session_id)
     await publish.publish(svc, events)
     return {"ticket_id": ticket_id} if email else {}
 
@@ -225,8 +229,12 @@ async def ask_for_email(svc: Service, conversation_id: int, known_email: Optiona
     """``/follow_up`` from a button: use the signed-in e-mail, or ask for one."""
     if known_email:
         return await leave_queue(svc, conversation_id, email=known_email)
-    msg = await svc.run(conv_store.append_message, conversation_id, Sender.SYSTEM, wording.follow_up_asked())
-    svc.awaiting_email.add(conversation_id)
+
+    def tx(s: Session) -> Message:
+        conv_store.set_flags(s, conversation_id, awaiting_email=True)
+        return conv_store.append_message(s, conversation_id, Sender.SYSTEM, wording.follow_up_asked())
+
+    msg = await svc.run(tx)
     await publish.publish(svc, [MessageAdded(conversation_id, msg)])
     return {}
 
@@ -256,9 +264,12 @@ async def rate(svc: Service, conversation_id: int, score: Any) -> None:
     await publish.publish(svc, [MessageAdded(conversation_id, await svc.run(tx))])
 
 
-async def _resume(svc: Service, session_id: str) -> None:
+async def resume_bot(svc: Service, conversation_id: int, session_id: str) -> None:
+    """Resume Rasa's tracker; the stored ``resume_pending`` flag (set with the state change)
+    is cleared once Rasa took it, else the next bot turn, on any node, retries first."""
     try:
         await svc.rasa.resume(session_id)
-        svc.pending_resume.discard(session_id)
-    except Exception:  # noqa: BLE001 - retried before the next bot turn
-        svc.pending_resume.add(session_id)
+    except Exception as exc:  # noqa: BLE001 - retried before the next bot turn
+        log.warning("handoff.resume_deferred conversation=%s error=%r", conversation_id, exc)
+        return
+    await svc.run(conv_store.set_flags, conversation_id, resume_pending=False)

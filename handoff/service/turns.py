@@ -1,4 +1,4 @@
-"""A customer's message: commit, ack, then (in order, per conversation) the bot turn."""
+"""A customer's message: commit, ack, then (in order, per conversation, see ``runner``) the bot turn."""
 
 from __future__ import annotations
 
@@ -6,6 +6,7 @@ import asyncio
 import json
 import logging
 import re
+import time
 from typing import Any, Dict, List, Optional
 
 from sqlalchemy.orm import Session
@@ -28,11 +29,13 @@ from handoff.service.idempotent import append_once
 from handoff.service.queue import status_payload
 from handoff.service.sessions import connection, open_session
 from store import conversations as conv_store
+from store import turn_claims
 from store.models.base import utcnow
 from store.models.support import ConversationStatus, Message, Sender
 
 log = logging.getLogger(__name__)
 HISTORY = 10
+TIMED = ("state", "detector", "before_rasa", "rasa", "store", "emit")
 CSAT_PAYLOAD = re.compile(r'^/csat\s*(\{.*\})\s*$')
 
 
@@ -71,7 +74,9 @@ async def customer_message(svc: Service, sid: str, text: Any, session_id: Option
                                                                            client_msg_id=client_msg_id),
                                        lambda s, found: found)
     if not duplicate:
-        svc.spawn(_turn(svc, conn, msg), name=f"turn:{cid}")
+        from handoff.service import runner
+
+        svc.spawn(runner.drive(svc, cid, conn), name=f"turn:{cid}")
     ack = ev.ok(seq=msg.seq, client_msg_id=client_msg_id)
     if duplicate:
         ack["duplicate"] = True
@@ -89,16 +94,18 @@ def csat_payload_score(raw: str) -> int:
     return handoffs.csat_score(data.get("score"))
 
 
-async def _turn(svc: Service, conn: CustomerConn, msg: Message) -> None:
-    async with svc.lock(conn.conversation_id):
-        await bot_turn(svc, conn, msg)
-
-
 async def bot_turn(svc: Service, conn: CustomerConn, msg: Message) -> None:
-    """Score the message, then let the state decide who answers (bot, queue notice, agent)."""
+    """Score the message, then let the state decide who answers (bot, queue notice, agent).
+
+    The caller (``runner.drive``) holds the conversation's turn claim and marks the message
+    answered afterwards; the bot's replies are stored together with that mark.
+    """
     cid = conn.conversation_id
+    clock = [time.perf_counter()]  # where a bot turn's time goes: logged once per turn (bench/README.md)
     state = await svc.run(_turn_state, cid, msg.seq)
+    clock.append(time.perf_counter())
     finding = await _score(svc, msg.text, state)
+    clock.append(time.perf_counter())
     status = state["status"]
 
     if status in (ConversationStatus.QUEUED.value, ConversationStatus.ASSIGNED.value):
@@ -116,14 +123,14 @@ async def bot_turn(svc: Service, conn: CustomerConn, msg: Message) -> None:
         await svc.run(conv_store.reopen_for_bot, cid)
         await publish.publish(svc, [StatusChanged(cid)])
     await publish.publish(svc, [MessageAdded(cid, msg)])
-    if conn.session_id in svc.pending_resume:
-        await publish.safely(svc.rasa.resume(conn.session_id), "rasa.resume")
-        svc.pending_resume.discard(conn.session_id)
+    if state["resume_pending"]:
+        await handoffs.resume_bot(svc, cid, conn.session_id)
     metadata: Dict[str, Any] = {"detector": rasa_detector_metadata(svc, finding)}
     if conn.customer_id is not None:
         metadata.update(customer_id=conn.customer_id, identity_token=conn.identity_token)
     if conn.address != "unknown":
         metadata["client_address"] = conn.address
+    clock.append(time.perf_counter())
     try:
         turn = await svc.rasa.send(conn.session_id, msg.text, metadata)
         if turn.paused and not turn.messages:  # a resume that never reached Rasa: retry once
@@ -138,16 +145,22 @@ async def bot_turn(svc: Service, conn: CustomerConn, msg: Message) -> None:
 
     def store_replies(s: Session) -> List[Message]:
         conv_store.update_analysis(s, msg.id, parse=turn.parse, detection=finding)
+        turn_claims.mark_answered(s, msg.id)
         return [conv_store.append_message(s, cid, Sender.BOT, str(m.get("text") or ""), payload=_payload(m))
                 for m in turn.visible_messages()]
 
+    clock.append(time.perf_counter())
     replies = await svc.run(store_replies)
+    clock.append(time.perf_counter())
     decision = decide(svc.policy, TurnFacts(text=msg.text, finding=finding, intent=turn.intent,
                                             confidence=turn.confidence, bot_requests=turn.handoff_requests(),
                                             history=state["history"]))
     if not replies and decision is None:  # every turn gets an answer
         replies = [await svc.run(conv_store.append_message, cid, Sender.BOT, wording.no_reply())]
     await publish.publish(svc, publish.messages_added(cid, replies))
+    clock.append(time.perf_counter())
+    log.info("handoff.turn_timing conversation=%s %s", cid, " ".join(
+        f"{name}_ms={(b - a) * 1000:.1f}" for name, a, b in zip(TIMED, clock[:-1], clock[1:], strict=True)))
     if decision is not None:
         # When the bot already told the customer a person is coming, the service only adds the facts.
         await handoffs.start_handoff(svc, cid, decision, announced=bool(replies and turn.handoff_requests()))
@@ -163,7 +176,7 @@ def rasa_detector_metadata(svc: Service, finding: Dict[str, Any]) -> Dict[str, A
 async def _queued_turn(svc: Service, conn: CustomerConn, msg: Message, finding: Dict[str, Any],
                        state: Dict[str, Any]) -> None:
     cid = conn.conversation_id
-    if cid in svc.awaiting_email and handoffs.EMAIL.match(msg.text):
+    if state["awaiting_email"] and handoffs.EMAIL.match(msg.text):
         await handoffs.leave_queue(svc, cid, email=msg.text)
         return
     if await _special_payload(svc, conn, msg.text, state):
@@ -207,6 +220,8 @@ def _turn_state(s: Session, cid: int, seq: int) -> Dict[str, Any]:
     return {
         "status": conv.status.value,
         "assignee_id": conv.assignee_id,
+        "awaiting_email": bool(conv.awaiting_email),
+        "resume_pending": bool(conv.resume_pending),
         "customer_value": customer.get("lifetime_value", 0.0),
         "customer_email": customer.get("email"),
         "waiting_s": (utcnow() - conv.waiting_since).total_seconds() if conv.waiting_since else 0.0,

@@ -29,6 +29,7 @@ from sqlalchemy import (
     String,
     Text,
     UniqueConstraint,
+    false,
 )
 from sqlalchemy.orm import relationship
 
@@ -44,6 +45,7 @@ __all__ = [
     "Message",
     "Handoff",
     "Ticket",
+    "AgentPresence",
 ]
 
 
@@ -108,6 +110,12 @@ class Conversation(Base):
     disposition = Column(String(64), nullable=True)
     csat = Column(Integer, nullable=True)  # 1..5
     follow_up_email = Column(String(254), nullable=True)
+    # Cluster state (store.turn_claims): the node task running this conversation's turns and until
+    # when its claim holds; the customer was asked for a follow-up e-mail; Rasa still needs a resume.
+    turn_owner = Column(String(160), nullable=True)
+    turn_until = Column(DateTime, nullable=True)
+    awaiting_email = Column(Boolean, nullable=False, default=False, server_default=false())
+    resume_pending = Column(Boolean, nullable=False, default=False, server_default=false())
 
     messages = relationship("Message", back_populates="conversation", cascade="all, delete-orphan",
                             order_by="Message.seq")
@@ -134,6 +142,8 @@ class Message(Base):
     parse = Column(JSON, nullable=True)  # Rasa's parse of a customer message
     detection = Column(JSON, nullable=True)  # the detector's finding on a customer message
     created_at = Column(DateTime, nullable=False, default=utcnow)
+    # A customer message's turn is done (answered, relayed or queued); NULL: still to run after a crash.
+    answered_at = Column(DateTime, nullable=True, index=True)
 
     conversation = relationship("Conversation", back_populates="messages")
 
@@ -168,3 +178,18 @@ class Ticket(Base):
     summary = Column(Text, nullable=False)
     status = Column(String(32), nullable=False, default="open")
     created_at = Column(DateTime, nullable=False, default=utcnow)
+
+
+class AgentPresence(Base):
+    """One open agent socket: the node holding it and when that node last vouched for it.
+
+    An agent is online while they have a row seen within ``PRESENCE_TTL_S``; a node that dies
+    stops refreshing its rows, so its agents go offline on their own (store.presence).
+    """
+
+    __tablename__ = "agent_presence"
+
+    sid = Column(String(64), primary_key=True)
+    agent_id = Column(ForeignKey("agents.id", ondelete="CASCADE"), nullable=False, index=True)
+    node_id = Column(String(128), nullable=False, index=True)
+    last_seen = Column(DateTime, nullable=False, default=utcnow, index=True)

@@ -128,6 +128,20 @@ def tracker(rasa_url: str, session_id: str) -> Dict[str, Any]:
     return resp.json()
 
 
+def request_waiting_at(port: int) -> bool:
+    """True when an established connection to ``port`` holds unread bytes (Linux /proc/net/tcp).
+
+    With Rasa stopped (SIGSTOP) that is the service's request, sent and not yet answered.
+    """
+    with open("/proc/net/tcp", encoding="ascii") as fh:
+        for line in fh.readlines()[1:]:
+            fields = line.split()
+            local, state, queues = fields[1], fields[3], fields[4]
+            if int(local.split(":")[1], 16) == port and state == "01" and int(queues.split(":")[1], 16) > 0:
+                return True
+    return False
+
+
 def wait_until(check: Callable[[], Any], timeout: float = 60.0, every: float = 0.2) -> Any:
     """Poll ``check`` until it returns something truthy (state, not a fixed sleep)."""
     deadline = time.monotonic() + timeout

@@ -8,23 +8,9 @@ import signal
 import pytest
 import requests
 
-from tests.integration.clients import Agent, Customer, transcript, wait_until
+from tests.integration.clients import Agent, Customer, request_waiting_at, transcript, wait_until
 
 pytestmark = pytest.mark.timeout(900, func_only=True)
-
-
-def request_waiting_at(port: int) -> bool:
-    """True when an established connection to ``port`` holds unread bytes (Linux /proc/net/tcp).
-
-    With Rasa stopped (SIGSTOP) that is the service's request, sent and not yet answered.
-    """
-    with open("/proc/net/tcp", encoding="ascii") as fh:
-        for line in fh.readlines()[1:]:
-            fields = line.split()
-            local, state, queues = fields[1], fields[3], fields[4]
-            if int(local.split(":")[1], 16) == port and state == "01" and int(queues.split(":")[1], 16) > 0:
-                return True
-    return False
 
 
 def test_rasa_killed_during_a_turn(stack) -> None:

@@ -1,0 +1,56 @@
+"""A node's share of the cluster's upkeep: start-up clean-up and the presence heartbeat.
+
+At start the node drops what it owned in an earlier life (presence rows and turn claims under
+its ``NODE_ID``) and answers stranded turns. Every ``PRESENCE_HEARTBEAT_S`` it vouches for its
+open agent sockets, expires every node's rows not vouched for within ``PRESENCE_TTL_S`` (so a
+dead node's agents go offline within TTL + one heartbeat) and looks for stranded turns again.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from typing import List
+
+from handoff.service import publish, runner
+from handoff.service.changes import AgentChanged, Event, QueueChanged
+from handoff.service.context import Service
+from store import presence, turn_claims
+
+log = logging.getLogger(__name__)
+
+
+async def start(svc: Service) -> None:
+    """Clear what this node owned before it (re)started, then recover stranded turns."""
+    node = svc.settings.node_id
+    gone = await svc.run(presence.expire, svc.presence_since(), node)
+    released = await svc.run(turn_claims.release_node, node)
+    gone += await svc.run(presence.offline_without_presence, svc.presence_since())
+    log.info("handoff.node_started node=%s agents_offline=%s claims_released=%s", node, gone, released)
+    await _announce(svc, gone)
+    await runner.recover(svc)
+
+
+async def tick(svc: Service) -> None:
+    """One heartbeat: vouch for this node's agent sockets, expire dead nodes', recover turns."""
+    await svc.run(presence.heartbeat, svc.settings.node_id, list(svc.agent_sids))
+    await _announce(svc, await svc.run(presence.expire, svc.presence_since()))
+    await runner.recover(svc)
+
+
+async def forever(svc: Service) -> None:
+    """``tick`` every heartbeat until cancelled; a failed tick is logged and the next one tries again."""
+    while True:
+        await asyncio.sleep(svc.settings.presence_heartbeat_s)
+        try:
+            await tick(svc)
+        except asyncio.CancelledError:
+            raise
+        except Exception:  # noqa: BLE001 - the heartbeat must survive a store hiccup
+            log.exception("handoff.heartbeat_failed node=%s", svc.settings.node_id)
+
+
+async def _announce(svc: Service, gone: List[int]) -> None:
+    if gone:
+        events: List[Event] = [AgentChanged(a) for a in gone]
+        await publish.publish(svc, [*events, QueueChanged()])
