@@ -27,10 +27,9 @@ from handoff.service.queue import agent_loads, queue_items
 from handoff.service.turns import check_text
 from handoff.service.views import conversation_view
 from store import agents as agent_store
-from store import budgets, resolutions
+from store import budgets, presence, resolutions
 from store import conversations as conv_store
 from store import errors as store_errors
-from store import presence, resolutions
 from store.models.commerce import Actor
 from store.models.support import AgentStatus, Message, Sender
 

@@ -17,7 +17,7 @@ from handoff import errors
 from handoff.rasa_client import BotTurn
 from handoff.service import agents, handoffs, runner, sessions, turns, upkeep
 from handoff.service.context import Service
-from handoff.service.ratelimit import RateLimiter
+from handoff.service.ratelimit import MemoryLimiter
 from store import conversations as conv_store
 from store import turn_claims
 from store.models.support import Agent, AgentPresence, Message, Sender
@@ -30,7 +30,7 @@ def _node(svc: Service, node_id: str, rasa: Any = None, **settings: Any) -> Serv
     """Another node on ``svc``'s store."""
     return dataclasses.replace(
         svc, settings=dataclasses.replace(svc.settings, node_id=node_id, **settings), rasa=rasa or FakeRasa(),
-        detector=FakeDetector(), notifier=FakeNotifier(), limiter=RateLimiter(50, 60), customers={},
+        detector=FakeDetector(), notifier=FakeNotifier(), limiter=MemoryLimiter(), customers={},
         agent_sids={}, _tasks=set())
 
 
