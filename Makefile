@@ -78,8 +78,8 @@ nlu-report: setup train ## NLU gates on the held-out files and CLINC150 off-topi
 	$(PY) -m bench.nlu_report $(addprefix results/nlu/,$(basename $(notdir $(NLU_HELDOUT)))) \
 	  $(foreach f,$(NLU_REJECT),--reject results/nlu/$(basename $(notdir $(f)))/rejection.json)
 
-nlu-cv: setup ## Heavy, not in `make test`: 5-fold cross-validation of the NLU on bot/data (results/nlu-cv/)
-	$(RASA) test nlu --nlu bot/data --config config.yml --cross-validation --folds 5 \
+nlu-cv: setup ## Heavy, not in `make test`: 5-fold cross-validation of the NLU on bot/data/nlu (results/nlu-cv/)
+	$(RASA) test nlu --nlu bot/data/nlu --config config.yml --cross-validation --folds 5 \
 	  --no-plot --out results/nlu-cv --quiet
 	$(PY) -m bench.nlu_report results/nlu-cv --min 0 --floor 0 --floor-for request_human=0 \
 	  --min-faq 0 --min-entity 0
