@@ -81,7 +81,7 @@ nlu-report: setup train ## NLU gates on the held-out files and CLINC150 off-topi
 nlu-cv: setup ## Heavy, not in `make test`: 5-fold cross-validation of the NLU on bot/data/nlu (results/nlu-cv/)
 	$(RASA) test nlu --nlu bot/data/nlu --config config.yml --cross-validation --folds 5 \
 	  --no-plot --out results/nlu-cv --quiet
-	$(PY) -m bench.nlu_report results/nlu-cv --min 0 --floor 0 --floor-for request_human=0 \
+	$(PY) -m bench.nlu_report results/nlu-cv --min 0 --floor 0 --recall-floor-for request_human=0 \
 	  --min-faq 0 --min-entity 0
 
 test-integration: setup train ## Real processes on loopback, driven over Socket.IO

@@ -9,8 +9,9 @@ For every held-out result directory (or its ``intent_report.json``) it prints on
 (weakest first) and checks:
 
 * macro F1 over the intents in the file >= ``--min`` (0.92);
-* every intent's F1 >= ``--floor`` (0.75), and ``request_human`` at 1.0 (``--floor-for NAME=F1``):
-  a missed ask for a person, or a routine question taken for one, is the costliest mistake;
+* every intent's F1 >= ``--floor`` (0.75; ``--floor-for NAME=F1`` sets one intent's), and
+  ``request_human``'s recall at 1.0 (``--recall-floor-for NAME=R``): an ask for a person the
+  assistant doesn't recognise is the costliest mistake;
 * FAQ answer selection (``response_selection_report.json``) accuracy >= ``--min-faq`` (0.90);
 * entity F1 of ``--entities`` (order_number, email) in ``--entity-report``'s extractor >= ``--min-entity``.
 
@@ -33,7 +34,8 @@ from typing import Any, Dict, List, Mapping, Optional, Sequence, TextIO, Tuple
 SUMMARY_KEYS = frozenset({"accuracy", "macro avg", "weighted avg", "micro avg"})
 DEFAULT_MIN_MACRO_F1 = 0.92
 DEFAULT_FLOOR = 0.75
-DEFAULT_FLOORS = {"request_human": 1.0}
+DEFAULT_FLOORS: Dict[str, float] = {}
+DEFAULT_RECALL_FLOORS = {"request_human": 1.0}
 DEFAULT_MIN_FAQ = 0.90
 DEFAULT_MIN_ENTITY = 0.95
 DEFAULT_ENTITIES = ("order_number", "email")
@@ -96,6 +98,12 @@ def below_floor(scores: Sequence[IntentScore], floor: float, floors: Mapping[str
             if s.support > 0 and s.f1 < floors.get(s.intent, floor)]
 
 
+def below_recall_floor(scores: Sequence[IntentScore], floors: Mapping[str, float]) -> List[Tuple[str, float, float]]:
+    """``(intent, recall, floor)`` for every tested intent named in ``floors`` whose recall is under it."""
+    return [(s.intent, s.recall, floors[s.intent]) for s in scores
+            if s.support > 0 and s.intent in floors and s.recall < floors[s.intent]]
+
+
 def faq_accuracy(report: Mapping[str, Any]) -> float:
     """Accuracy of the FAQ answer chosen, from ``response_selection_report.json``."""
     if isinstance(report.get("accuracy"), (int, float)):
@@ -152,6 +160,8 @@ def check_heldout(target: Path, args: argparse.Namespace, out: TextIO) -> Tuple[
         failures.append(f"{name}: macro F1 {macro:.3f} is below {args.minimum:.2f}")
     for intent, f1, floor in below_floor(scores, args.floor, args.floors):
         failures.append(f"{name}: {intent} F1 {f1:.3f} is below its floor {floor:.2f}")
+    for intent, recall, floor in below_recall_floor(scores, args.recall_floors):
+        failures.append(f"{name}: {intent} recall {recall:.3f} is below its floor {floor:.2f}")
     faq = faq_accuracy(_load(directory / "response_selection_report.json"))
     out.write(f"FAQ answer selection accuracy: {faq:.3f}\n")
     if faq < args.min_faq:
@@ -182,7 +192,7 @@ def check_rejection(path: Path, minimum: float, out: TextIO) -> List[str]:
 def _floor_for(text: str) -> Tuple[str, float]:
     name, sep, value = text.partition("=")
     if not sep:
-        raise argparse.ArgumentTypeError(f"expected NAME=F1, got {text!r}")
+        raise argparse.ArgumentTypeError(f"expected NAME=VALUE, got {text!r}")
     return name, float(value)
 
 
@@ -193,6 +203,7 @@ def parse_args(argv: Optional[Sequence[str]]) -> argparse.Namespace:
     parser.add_argument("--min", type=float, default=DEFAULT_MIN_MACRO_F1, dest="minimum")
     parser.add_argument("--floor", type=float, default=DEFAULT_FLOOR, help="per-intent F1 floor")
     parser.add_argument("--floor-for", type=_floor_for, action="append", default=[], metavar="NAME=F1")
+    parser.add_argument("--recall-floor-for", type=_floor_for, action="append", default=[], metavar="NAME=R")
     parser.add_argument("--min-faq", type=float, default=DEFAULT_MIN_FAQ)
     parser.add_argument("--min-entity", type=float, default=DEFAULT_MIN_ENTITY)
     parser.add_argument("--entities", type=lambda s: tuple(s.split(",")), default=DEFAULT_ENTITIES)
@@ -200,6 +211,7 @@ def parse_args(argv: Optional[Sequence[str]]) -> argparse.Namespace:
     parser.add_argument("--min-rejected", type=float, default=DEFAULT_MIN_REJECTED)
     args = parser.parse_args(argv)
     args.floors = {**DEFAULT_FLOORS, **dict(args.floor_for)}
+    args.recall_floors = {**DEFAULT_RECALL_FLOORS, **dict(args.recall_floor_for)}
     return args
 
 

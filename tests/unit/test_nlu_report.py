@@ -80,11 +80,19 @@ def test_one_weak_intent_fails_its_floor_even_when_the_macro_passes(tmp_path: Pa
     assert "macro F1" not in text.split("FAIL", 1)[1]
 
 
-def test_request_human_must_be_perfect(tmp_path: Path) -> None:
+def test_every_ask_for_a_person_must_be_recognised(tmp_path: Path) -> None:
     intents = {**{f"i{n}": 1.0 for n in range(20)}, "request_human": 0.96}
-    code, text = _run(_heldout(tmp_path, intents=intents))
+    code, text = _run(_heldout(tmp_path / "a", intents=intents))
     assert code == 1
-    assert "request_human F1 0.960 is below its floor 1.00" in text
+    assert "request_human recall 0.960 is below its floor 1.00" in text
+    # full recall with a false positive passes on the F1 floor; --floor-for makes it strict
+    directory = _heldout(tmp_path / "b")
+    report = _classification({**{f"i{n}": 1.0 for n in range(20)}})
+    report["request_human"] = {"precision": 0.875, "recall": 1.0, "f1-score": 0.933, "support": 7}
+    (directory / "intent_report.json").write_text(json.dumps(report), encoding="utf-8")
+    assert _run(directory)[0] == 0
+    code, text = _run(directory, "--floor-for", "request_human=1.0")
+    assert code == 1 and "request_human F1 0.933 is below its floor 1.00" in text
 
 
 def test_floor_for_overrides_and_labels_never_tested_are_ignored(tmp_path: Path) -> None:
