@@ -12,7 +12,7 @@ export SQLALCHEMY_SILENCE_UBER_WARNING := 1
 
 .DEFAULT_GOAL := help
 .PHONY: help setup db train run test test-unit test-stories test-integration test-browser \
-        validate lint lint-tone insights nlu-report eval-detector train-detector bench cluster clean
+        validate lint lint-tone insights nlu-report nlu-cv eval-detector train-detector bench cluster clean
 
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-18s %s\n", $$1, $$2}'
@@ -103,9 +103,20 @@ test-stories: setup train ## Rasa test stories end to end (text through NLU, the
 	$(RASA) test core --e2e --stories tests/stories --model models/support.tar.gz \
 	  --fail-on-prediction-errors --no-plot --out results/core --quiet
 
-nlu-report: setup train ## Per-intent F1 on the held-out NLU test file (results/nlu/)
-	$(RASA) test nlu --nlu tests/nlu/test_nlu.yml --model models/support.tar.gz --no-plot --out results/nlu --quiet
-	$(PY) -m bench.nlu_report results/nlu/intent_report.json
+NLU_HELDOUT := tests/nlu/test_nlu.yml tests/nlu/test_nlu_styles.yml
+NLU_REJECT := tests/nlu/clinc150_oos_val.yml
+
+nlu-report: setup train ## NLU gates on the held-out files and CLINC150 off-topic rejection (results/nlu/)
+	$(PY) -m bench.nlu_eval --model models/support.tar.gz --out results/nlu \
+	  $(addprefix --heldout ,$(NLU_HELDOUT)) $(addprefix --reject ,$(NLU_REJECT))
+	$(PY) -m bench.nlu_report $(addprefix results/nlu/,$(basename $(notdir $(NLU_HELDOUT)))) \
+	  $(foreach f,$(NLU_REJECT),--reject results/nlu/$(basename $(notdir $(f)))/rejection.json)
+
+nlu-cv: setup ## Heavy, not in `make test`: 5-fold cross-validation of the NLU on bot/data/nlu (results/nlu-cv/)
+	$(RASA) test nlu --nlu bot/data/nlu --config config.yml --cross-validation --folds 5 \
+	  --no-plot --out results/nlu-cv --quiet
+	$(PY) -m bench.nlu_report results/nlu-cv --min 0 --floor 0 --recall-floor-for request_human=0 \
+	  --min-faq 0 --min-entity 0
 
 test-integration: setup train ## Real processes on loopback, driven over Socket.IO
 	$(PY) -m pytest -q tests/integration

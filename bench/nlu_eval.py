@@ -1,0 +1,90 @@
+"""Evaluate the trained model on every held-out NLU file, loading it once (``make nlu-report``).
+
+For each ``--heldout`` file this runs Rasa's own evaluation (``rasa test nlu``: intent, response
+selection and entity reports) into ``<out>/<file stem>/``. For each ``--reject`` file (every message
+off-topic) it writes ``<out>/<file stem>/rejection.json``: how many messages the model turned away
+(``out_of_scope`` or ``nlu_fallback``) and what it took the others for. ``rasa test nlu`` itself
+can't do that: it skips intent evaluation when a file has a single label.
+
+The gates live in ``bench.nlu_report``.
+
+Usage: python -m bench.nlu_eval --model models/support.tar.gz --out results/nlu
+           --heldout tests/nlu/test_nlu.yml --heldout tests/nlu/test_nlu_styles.yml
+           --reject tests/nlu/clinc150_oos_val.yml
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import logging
+from collections import Counter
+from pathlib import Path
+from typing import Any, Dict, List, Optional, Sequence
+
+#: Predictions that count as the assistant declining an off-topic message.
+REJECTED = frozenset({"out_of_scope", "nlu_fallback"})
+
+
+def rejection_summary(predictions: Sequence[Dict[str, Any]]) -> Dict[str, Any]:
+    """Share of ``predictions`` (``{"text", "intent", "confidence"}``) rejected, and the rest by intent."""
+    accepted = [p for p in predictions if p["intent"] not in REJECTED]
+    total = len(predictions)
+    return {
+        "total": total,
+        "rejected": total - len(accepted),
+        "rejected_share": (total - len(accepted)) / total if total else 0.0,
+        "taken_for": dict(Counter(p["intent"] for p in accepted).most_common()),
+        "accepted": sorted(accepted, key=lambda p: -p["confidence"]),
+    }
+
+
+async def _predict(processor: Any, path: Path) -> List[Dict[str, Any]]:
+    from rasa.core.channels import UserMessage
+    from rasa.shared.nlu.training_data.loading import load_data
+
+    predictions = []
+    for example in load_data(str(path)).intent_examples:
+        text = example.get("text")
+        parsed = await processor.parse_message(UserMessage(text))
+        intent = parsed.get("intent") or {}
+        predictions.append({"text": text, "intent": intent.get("name"),
+                            "confidence": round(float(intent.get("confidence") or 0.0), 4)})
+    return predictions
+
+
+async def evaluate(model: Path, out: Path, heldout: Sequence[Path], reject: Sequence[Path]) -> None:
+    from rasa.core.agent import Agent
+    from rasa.nlu.test import run_evaluation
+    from rasa.utils.common import configure_logging_and_warnings
+    from rasa.utils.log_utils import configure_structlog
+
+    configure_logging_and_warnings(logging.WARNING)
+    configure_structlog(logging.WARNING)
+    processor = Agent.load(model_path=str(model)).processor
+    for path in heldout:
+        target = out / path.stem
+        target.mkdir(parents=True, exist_ok=True)
+        await run_evaluation(str(path), processor, output_directory=str(target), errors=True,
+                             disable_plotting=True)
+    for path in reject:
+        target = out / path.stem
+        target.mkdir(parents=True, exist_ok=True)
+        summary = rejection_summary(await _predict(processor, path))
+        (target / "rejection.json").write_text(json.dumps(summary, indent=1), encoding="utf-8")
+
+
+def main(argv: Optional[Sequence[str]] = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--model", type=Path, default=Path("models/support.tar.gz"))
+    parser.add_argument("--out", type=Path, default=Path("results/nlu"))
+    parser.add_argument("--heldout", type=Path, action="append", default=[])
+    parser.add_argument("--reject", type=Path, action="append", default=[])
+    args = parser.parse_args(argv)
+    asyncio.run(evaluate(args.model, args.out, args.heldout, args.reject))
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
