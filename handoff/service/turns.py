@@ -22,8 +22,9 @@ from handoff.service.decide import (
     TurnFacts,
     decide,
     high_stakes_topics,
+    understanding_signals,
 )
-from handoff.service.queue import status_payload
+from handoff.service.queue import agent_loads, status_payload
 from handoff.service.sessions import connection, open_session
 from store import conversations as conv_store
 from store.models.base import utcnow
@@ -113,7 +114,8 @@ async def bot_turn(svc: Service, conn: CustomerConn, msg: Message) -> None:
     if conn.session_id in svc.pending_resume:
         await publish.safely(svc.rasa.resume(conn.session_id), "rasa.resume")
         svc.pending_resume.discard(conn.session_id)
-    metadata: Dict[str, Any] = {"detector": rasa_detector_metadata(svc, finding)}
+    metadata: Dict[str, Any] = {"detector": rasa_detector_metadata(svc, finding),
+                                "handoff": rasa_handoff_metadata(svc, msg.text, finding, state)}
     if conn.customer_id is not None:
         metadata.update(customer_id=conn.customer_id, identity_token=conn.identity_token)
     try:
@@ -143,6 +145,19 @@ async def bot_turn(svc: Service, conn: CustomerConn, msg: Message) -> None:
     if decision is not None:
         # When the bot already told the customer a person is coming, the service only adds the facts.
         await handoffs.start_handoff(svc, cid, decision, announced=bool(replies and turn.handoff_requests()))
+
+
+def rasa_handoff_metadata(svc: Service, text: str, finding: Dict[str, Any], state: Dict[str, Any]) -> Dict[str, Any]:
+    """``metadata.handoff`` for Rasa, so the bot's words agree with what the service will do.
+
+    ``agents_online``: people online now; ``coming``: the source of the handoff this message
+    brings whatever the bot says (the policy on the words alone, before the intent is known),
+    or None; ``misunderstood``: misunderstanding signals so far, this message's words included.
+    """
+    facts = TurnFacts(text=text, finding=finding, history=state["history"])
+    pre = decide(svc.policy, facts)
+    return {"agents_online": state["agents_online"], "coming": pre.source if pre else None,
+            "misunderstood": understanding_signals(svc.policy, facts)}
 
 
 def rasa_detector_metadata(svc: Service, finding: Dict[str, Any]) -> Dict[str, Any]:
@@ -200,6 +215,7 @@ def _turn_state(s: Session, cid: int, seq: int) -> Dict[str, Any]:
     return {
         "status": conv.status.value,
         "assignee_id": conv.assignee_id,
+        "agents_online": sum(1 for a in agent_loads(s) if a.online),
         "customer_value": customer.get("lifetime_value", 0.0),
         "customer_email": customer.get("email"),
         "waiting_s": (utcnow() - conv.waiting_since).total_seconds() if conv.waiting_since else 0.0,
