@@ -3,8 +3,7 @@
 When the NLU is unsure (``nlu_fallback``: low confidence, or the top two intents too close),
 the bot asks in plain words which of the two or three likeliest readings the customer means
 (buttons with the designers' titles, ``readings:`` in ``policy/phrase_bank.yml``) plus
-"something else". "Something else" (``/deny`` right after this action) asks for the
-customer's own words. The second miss in a conversation, counted the way the handoff
+"something else" (intent ``something_else``), which asks for the customer's own words. The second miss in a conversation, counted the way the handoff
 service counts it (``metadata.handoff.misunderstood``, see docs/architecture.md), hands
 off with "the assistant isn't understanding". A message the detector rates negative never
 gets "I didn't get that": it is validated first, then we say what we can do and offer a
@@ -55,7 +54,8 @@ CAN_DO = [
     "Let's find the quickest way to fix this. I can look into an order, a charge or your account with you "
     "now, or bring in a person from our team, whichever you'd prefer.",
 ]
-SOMETHING_ELSE = {"title": "Something else", "payload": "/deny"}
+SOMETHING_ELSE_INTENT = "something_else"
+SOMETHING_ELSE = {"title": "Something else", "payload": f"/{SOMETHING_ELSE_INTENT}"}
 PERSON = {"title": "Talk to a person", "payload": "/request_human"}
 
 
@@ -66,19 +66,8 @@ def is_core_fallback(tracker: Tracker) -> bool:
 
 
 def answered_clarification(tracker: Tracker) -> bool:
-    """The customer said "something else" (deny) right after this action's question."""
-    intent = ((tracker.latest_message or {}).get("intent") or {}).get("name")
-    if intent != "deny":
-        return False
-    seen_user = False
-    for event in reversed(tracker.events):
-        if event.get("event") == "user":
-            if seen_user:
-                return False
-            seen_user = True
-        elif event.get("event") == "action" and seen_user and event.get("name") not in ("action_listen", None):
-            return bool(event.get("name") == "action_default_fallback")
-    return False
+    """The customer said none of the readings fits ("something else")."""
+    return ((tracker.latest_message or {}).get("intent") or {}).get("name") == SOMETHING_ELSE_INTENT
 
 
 def consecutive_misses(tracker: Tracker) -> int:
@@ -89,7 +78,7 @@ def consecutive_misses(tracker: Tracker) -> int:
         if event.get("event") != "user":
             continue
         intent = ((event.get("parse_data") or {}).get("intent") or {}).get("name")
-        if intent == "deny" and count:
+        if intent == SOMETHING_ELSE_INTENT and count:
             continue
         if intent not in MISSED_INTENTS:
             break
