@@ -87,11 +87,11 @@ def consecutive_misses(tracker: Tracker) -> int:
 
 
 def misses_so_far(tracker: Tracker) -> int:
-    """Misunderstanding signals in this conversation, this message included.
+    """Misunderstanding signals in this conversation, this (missed) message included.
 
-    The handoff service counts them (``metadata.handoff.misunderstood``: earlier fallbacks,
-    complaints about understanding and repeats, plus this message's text) so the bot and the
-    service agree; without it (Rasa alone), the misses in a row.
+    The handoff service counts the earlier ones (``metadata.handoff.misunderstood``: fallbacks,
+    complaints about understanding, repeats) so the bot and the service agree; without it
+    (Rasa alone), the misses in a row.
     """
     handoff = metadata(tracker).get("handoff")
     counted = handoff.get("misunderstood") if isinstance(handoff, dict) else None

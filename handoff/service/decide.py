@@ -93,15 +93,16 @@ def understanding_signal(policy: HandoffPolicy, text: str, intent: Optional[str]
     return not text.startswith("/") and conv.repeat_count(text, earlier, policy.conversation) > 0
 
 
-def understanding_signals(policy: HandoffPolicy, facts: TurnFacts) -> int:
-    """Signals of misunderstanding in the conversation (its recent history), this message included.
+def understanding_signals(policy: HandoffPolicy, facts: TurnFacts, current: bool = True) -> int:
+    """Signals of misunderstanding in the conversation's recent history, and (``current``) this message.
 
-    With ``facts.intent`` None (before Rasa answered) the current message counts only by its
-    words; the service passes this count to the bot so both count alike.
+    The service tells the bot the earlier ones (``current=False``), so the bot, adding its own
+    miss, counts exactly as this policy does.
     """
+    turns = [(p.text, p.intent) for p in facts.history] + ([(facts.text, facts.intent)] if current else [])
     count = 0
     earlier: List[str] = []
-    for text, intent in [(p.text, p.intent) for p in facts.history] + [(facts.text, facts.intent)]:
+    for text, intent in turns:
         count += understanding_signal(policy, text, intent, earlier)
         earlier.append(text)
     return count

@@ -152,12 +152,12 @@ def rasa_handoff_metadata(svc: Service, text: str, finding: Dict[str, Any], stat
 
     ``agents_online``: people online now; ``coming``: the source of the handoff this message
     brings whatever the bot says (the policy on the words alone, before the intent is known),
-    or None; ``misunderstood``: misunderstanding signals so far, this message's words included.
+    or None; ``misunderstood``: misunderstanding signals in the earlier messages.
     """
     facts = TurnFacts(text=text, finding=finding, history=state["history"])
     pre = decide(svc.policy, facts)
     return {"agents_online": state["agents_online"], "coming": pre.source if pre else None,
-            "misunderstood": understanding_signals(svc.policy, facts)}
+            "misunderstood": understanding_signals(svc.policy, facts, current=False)}
 
 
 def rasa_detector_metadata(svc: Service, finding: Dict[str, Any]) -> Dict[str, Any]:

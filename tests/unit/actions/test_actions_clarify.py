@@ -53,7 +53,7 @@ async def test_something_else_asks_for_their_own_words(store, run, kit):
 
 
 async def test_the_service_count_decides_the_second_miss(store, run, kit):
-    """An earlier miss elsewhere in the conversation counts (metadata.handoff.misunderstood)."""
+    """An earlier miss elsewhere in the conversation counts (metadata.handoff.misunderstood: earlier ones)."""
     meta = {"handoff": {"agents_online": 2, "misunderstood": 1, "coming": None}}
     messages, _ = await run(ActionDefaultFallback(), unsure(kit, "no the other thing", metadata=meta))
     assert kit.handoffs(messages)[0]["reason"] == "the assistant isn't understanding"

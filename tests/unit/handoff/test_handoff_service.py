@@ -211,7 +211,7 @@ async def test_user_uttered_without_session_request_opens_the_session(svc) -> No
 
 
 async def test_the_bot_is_told_who_is_online_and_what_the_service_will_do(svc) -> None:
-    """metadata.handoff: agents online, the handoff the words alone bring, misunderstandings so far."""
+    """metadata.handoff: agents online, the handoff the words alone bring, earlier misunderstandings."""
     await sessions.open_session(svc, "c1", None, None, None)
     await _say(svc, "c1", "hello")
     sent = [c[3] for c in svc.rasa.calls if c[0] == "send"]
@@ -219,9 +219,9 @@ async def test_the_bot_is_told_who_is_online_and_what_the_service_will_do(svc) -
     await _online_agent(svc, "dana", "agent-sid")
     await _say(svc, "c1", "that's not what I asked")
     assert [c[3] for c in svc.rasa.calls if c[0] == "send"][-1]["handoff"] == \
-        {"agents_online": 1, "coming": None, "misunderstood": 1}
+        {"agents_online": 1, "coming": None, "misunderstood": 0}
     await _say(svc, "c1", "you're not understanding me")
     last = [c[3] for c in svc.rasa.calls if c[0] == "send"][-1]["handoff"]
-    assert last == {"agents_online": 1, "coming": "fallback", "misunderstood": 2}
+    assert last == {"agents_online": 1, "coming": "fallback", "misunderstood": 1}
     status = svc.notifier.events("conv", "handoff_status")[-1]
     assert status["status"] == "queued"

@@ -77,6 +77,7 @@ def test_without_the_intent_the_words_still_count(policy) -> None:
     history = [PastTurn("that's not what I asked", "complain", 0.8)]
     facts = TurnFacts("you're not understanding me", CALM, history=history)
     assert understanding_signals(policy, facts) == 2
+    assert understanding_signals(policy, facts, current=False) == 1
     assert decide(policy, facts).source == "fallback"
 
 
