@@ -3,7 +3,8 @@
 When the NLU is unsure (``nlu_fallback``: low confidence, or the top two intents too close),
 the bot asks in plain words which of the two or three likeliest readings the customer means
 (buttons with the designers' titles, ``readings:`` in ``policy/phrase_bank.yml``) plus
-"something else" (intent ``something_else``), which asks for the customer's own words. The second miss in a conversation, counted the way the handoff
+"something else" (payload ``/nlu_fallback``, so the ``nlu_fallback`` rule brings it back
+here), which asks for the customer's own words. The second miss in a conversation, counted the way the handoff
 service counts it (``metadata.handoff.misunderstood``, see docs/architecture.md), hands
 off with "the assistant isn't understanding". A message the detector rates negative never
 gets "I didn't get that": it is validated first, then we say what we can do and offer a
@@ -54,8 +55,9 @@ CAN_DO = [
     "Let's find the quickest way to fix this. I can look into an order, a charge or your account with you "
     "now, or bring in a person from our team, whichever you'd prefer.",
 ]
-SOMETHING_ELSE_INTENT = "something_else"
-SOMETHING_ELSE = {"title": "Something else", "payload": f"/{SOMETHING_ELSE_INTENT}"}
+# "Something else" re-enters this action through the nlu_fallback rule; the handoff service
+# never counts a click as a misunderstanding (handoff/service/decide.py).
+SOMETHING_ELSE = {"title": "Something else", "payload": "/nlu_fallback"}
 PERSON = {"title": "Talk to a person", "payload": "/request_human"}
 
 
@@ -66,8 +68,13 @@ def is_core_fallback(tracker: Tracker) -> bool:
 
 
 def answered_clarification(tracker: Tracker) -> bool:
-    """The customer said none of the readings fits ("something else")."""
-    return ((tracker.latest_message or {}).get("intent") or {}).get("name") == SOMETHING_ELSE_INTENT
+    """The customer clicked "Something else": none of the readings fits."""
+    return ((tracker.latest_message or {}).get("text") or "").strip() == SOMETHING_ELSE["payload"]
+
+
+def is_click(event: Dict[str, Any]) -> bool:
+    """A button payload (``/intent``), not words the customer wrote."""
+    return str(event.get("text") or "").startswith("/")
 
 
 def consecutive_misses(tracker: Tracker) -> int:
@@ -78,7 +85,7 @@ def consecutive_misses(tracker: Tracker) -> int:
         if event.get("event") != "user":
             continue
         intent = ((event.get("parse_data") or {}).get("intent") or {}).get("name")
-        if intent == SOMETHING_ELSE_INTENT and count:
+        if is_click(event) and intent in MISSED_INTENTS:
             continue
         if intent not in MISSED_INTENTS:
             break
@@ -124,7 +131,7 @@ class ActionDefaultFallback(BotAction):
 
     async def handle(self, reply: Reply, turn: Turn, order: Optional[JSON]) -> Events:
         tracker = reply.tracker
-        core = is_core_fallback(tracker) and not answered_clarification(tracker)
+        core = is_core_fallback(tracker)
         if core:
             resume = next_after_form(tracker)
             if resume:  # a form just finished: carry on with the flow the customer started

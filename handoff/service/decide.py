@@ -66,7 +66,8 @@ def _misunderstanding(policy: HandoffPolicy, facts: TurnFacts, severity: str) ->
     """Fallback intents, low confidence and repeats in a row (the detector's predicates)."""
     fired = []
     elevated = max_severity([severity, "elevated"])
-    intents = [p.intent for p in facts.history] + [facts.intent]
+    intents = [None if p.text.startswith("/") else p.intent for p in facts.history] + \
+        [None if facts.text.startswith("/") else facts.intent]
     if conv.trailing([conv.is_fallback(i, policy.conversation) for i in intents]) >= policy.fallback_streak:
         fired.append(("fallback", f"The assistant didn't understand {policy.fallback_streak}+ messages in a row",
                       elevated))
@@ -86,11 +87,13 @@ def understanding_signal(policy: HandoffPolicy, text: str, intent: Optional[str]
     """One message says the assistant isn't understanding: a fallback intent of the policy's
     ``signal_intents``, a complaint about understanding, or a repeat of an earlier message
     (button payloads such as ``/affirm`` never repeat)."""
+    if text.startswith("/"):  # a button click ("Something else") is an answer, not a misunderstanding
+        return False
     if intent is not None and intent in policy.understanding_intents:
         return True
     if conv.complains_not_understood(text, policy.conversation):
         return True
-    return not text.startswith("/") and conv.repeat_count(text, earlier, policy.conversation) > 0
+    return conv.repeat_count(text, earlier, policy.conversation) > 0
 
 
 def understanding_signals(policy: HandoffPolicy, facts: TurnFacts, current: bool = True) -> int:

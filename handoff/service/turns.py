@@ -237,7 +237,8 @@ async def _score(svc: Service, text: str, state: Dict[str, Any]) -> Dict[str, An
                        reasons=list(d.get("reasons") or []), signals=dict(d.get("signals") or {}),
                        topics=list(d.get("topics") or []))
 
-    history = [Turn(t, intent=(p or {}).get("intent", {}).get("name"),
+    # a button click ("/nlu_fallback" for "Something else") is never a misunderstood message
+    history = [Turn(t, intent=None if t.startswith("/") else (p or {}).get("intent", {}).get("name"),
                     confidence=(p or {}).get("intent", {}).get("confidence"), finding=finding_of(d))
                for t, p, d in state["raw_history"]]
     try:

@@ -136,9 +136,9 @@ def test_an_unsure_message_is_clarified_with_readings_and_something_else(talks) 
     texts = talk.say("hmm so the thing with the parcel and the money")
     assert_no_fallback_line(texts)
     buttons = talk.buttons()
-    if "/something_else" in buttons:  # the NLU was unsure: a clarifying question
+    if "/nlu_fallback" in buttons:  # the NLU was unsure: a clarifying question
         assert 2 <= len(buttons) <= 4 and all(b.startswith("/") for b in buttons), buttons
-        again = talk.say("/something_else")
+        again = talk.say("/nlu_fallback")
         assert re.search(r"own words", " ".join(again)), again
         assert not talk.queued(), "'something else' is not a failure that needs a person"
 

@@ -29,7 +29,7 @@ def payloads(messages: List[Dict[str, Any]]) -> List[str]:
 
 async def test_unsure_asks_which_of_the_likeliest_readings(store, run, kit, phrases):
     messages, _ = await run(ActionDefaultFallback(), unsure(kit, "parcel thing still nothing"))
-    assert payloads(messages) == ["/delivery_late", "/order_status", "/refund_status", "/something_else"]
+    assert payloads(messages) == ["/delivery_late", "/order_status", "/refund_status", "/nlu_fallback"]
     titles = [b["title"] for b in messages[0]["buttons"]]
     assert titles[:3] == [phrases["readings"][i] for i in ("delivery_late", "order_status", "refund_status")]
     assert titles[-1] == "Something else"
@@ -46,7 +46,7 @@ async def test_without_readings_it_asks_an_open_question(store, run, kit):
 async def test_something_else_asks_for_their_own_words(store, run, kit):
     history = [kit.user("parcel thing", "nlu_fallback"), {"event": "action", "name": "action_default_fallback"},
                kit.bot("Which of these is closest?"), {"event": "action", "name": "action_listen"}]
-    messages, events = await run(ActionDefaultFallback(), kit.tracker("something_else", "/something_else",
+    messages, events = await run(ActionDefaultFallback(), kit.tracker("nlu_fallback", "/nlu_fallback",
                                                                       history=history))
     assert kit.texts(messages)[0] in REPHRASE and not kit.handoffs(messages)
     assert not [e for e in events if e["event"] == "followup"], "the rule listens next"

@@ -86,3 +86,13 @@ def test_no_agent_after_the_bot_announced_gives_only_the_facts() -> None:
     assert "no one from our support team is online" in text.lower()
     assert "bringing in" not in text and "I want a person" not in text
     assert "e-mail" in text and "keep chatting" in text
+
+
+def test_something_else_is_a_click_not_a_misunderstanding(policy) -> None:
+    """The clarifying question's "Something else" button sends /nlu_fallback."""
+    history = [PastTurn("blorp snark", "nlu_fallback", 0.3)]
+    facts = TurnFacts("/nlu_fallback", CALM, "nlu_fallback", 1.0, history=history)
+    assert decide(policy, facts) is None and understanding_signals(policy, facts) == 1
+    then = TurnFacts("zzz qqq", CALM, "nlu_fallback", 0.3,
+                     history=history + [PastTurn("/nlu_fallback", "nlu_fallback", 1.0)])
+    assert REASON in decide(policy, then).reasons, "the next real miss is the second signal"
