@@ -45,7 +45,7 @@ def no_agent(source: str, announced: bool = False) -> str:
     """Nobody is online: say so and offer choices (``announced``: the bot already said the
     matter goes to the team, so only the facts and the choices)."""
     if announced:
-        return ("No one from our support team is online right now. We can e-mail you as soon as someone "
+        return ("Right now no one from our support team is online. We can e-mail you as soon as someone "
                 "picks this up (usually within one business day), or you can keep chatting with me in the "
                 "meantime.")
     lead = ("I'm having trouble on my side right now, and nothing you wrote is lost. "
