@@ -26,7 +26,8 @@ def queued(position: int, wait_s: Optional[int], source: str, announced: bool = 
     """A person is on the way (``announced``: the bot already said so; give only the facts)."""
     where = "You're next in line" if position <= 1 else f"You're number {position} in line"
     if announced:
-        return f"{where} for our support team; that usually takes {_wait(wait_s) or 'a few minutes'}."
+        return (f"{where} for our support team, who will see this whole conversation; that usually takes "
+                f"{_wait(wait_s) or 'a few minutes'}.")
     lead = {
         "customer": "Of course. I'm bringing in a person from our support team now.",
         "high_stakes": "This needs a person's attention, so I'm bringing in someone from our support team now.",
