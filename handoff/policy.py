@@ -53,6 +53,10 @@ class HandoffPolicy:
     fallback_streak: int = 2
     low_confidence_streak: int = 3
     repeat_count: int = 2
+    # Fallbacks, complaints about understanding and repeats in one conversation, counted together.
+    understanding_signals: int = 2
+    understanding_intents: Tuple[str, ...] = ("nlu_fallback",)
+    understanding_reason: str = "the assistant isn't understanding"
     queue: QueuePolicy = field(default_factory=QueuePolicy)
     expire_after_hours: float = 24.0
     conversation: ConversationPolicy = field(default_factory=_detector_conversation)
@@ -106,6 +110,9 @@ def policy_from_dict(raw: Mapping[str, Any], conversation: Optional[Conversation
         fallback_streak=int(mis.get("fallback_streak", base.fallback_streak)),
         low_confidence_streak=int(mis.get("low_confidence_streak", base.low_confidence_streak)),
         repeat_count=int(mis.get("repeat_count", base.repeat_count)),
+        understanding_signals=int(mis.get("signals", base.understanding_signals)),
+        understanding_intents=tuple(str(i) for i in (mis.get("signal_intents") or base.understanding_intents)),
+        understanding_reason=str(mis.get("signal_reason") or base.understanding_reason),
         queue=QueuePolicy(
             weights={**qbase.weights, **(q.get("weights") or {})},
             severity_scores={**qbase.severity_scores, **(q.get("severity_scores") or {})},

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import datetime, timedelta, timezone
 from typing import Optional, Text
 
 from sqlalchemy.orm import Session
@@ -12,14 +13,22 @@ from bot.actions.reply import Reply
 from bot.actions.turn import Turn
 from store import queries
 from store.errors import NotAllowed
+from store.models.base import utcnow
 from store.resolution_policy import load_resolution_policy
 from store.resolutions import refund_charge
 
+RECENT_DAYS = 45  # a refunded duplicate this recent is what the customer is asking about again
 REFUNDED = [
     "You're right: your {description} was charged twice on {when}, {amount} each time. We've refunded "
     "the duplicate {amount} just now — it'll be back on your card within 3–5 business days.",
     "I found it — {amount} for your {description} went through twice on {when}. We've refunded the "
     "extra {amount} as of now; expect it back on your card within 3–5 business days.",
+]
+ALREADY_REFUNDED = [
+    "We've already refunded the duplicate {amount} for your {description} from {when} — it'll be back on "
+    "your card within 3–5 business days. Is there another charge you'd like us to look at?",
+    "That duplicate {amount} for your {description} ({when}) is already refunded, and it'll reach your card "
+    "within 3–5 business days. Is anything else on your statement looking off?",
 ]
 NO_DUPLICATE = [
     "I don't see a double charge, so let's go through your latest charges together:",
@@ -42,8 +51,19 @@ NO_INVOICES = [
 ]
 
 
+def recent(iso: Optional[str], days: int = RECENT_DAYS) -> bool:
+    """Whether a charge (ISO time) is from the last ``days`` days."""
+    if not iso:
+        return False
+    at = datetime.fromisoformat(iso)
+    now = utcnow() if at.tzinfo is None else datetime.now(timezone.utc)
+    return now - at <= timedelta(days=days)
+
+
 def billing_picture(session: Session, customer_id: int, window_hours: int) -> JSON:
+    every = queries.duplicate_charges(session, customer_id, window_hours=window_hours, include_refunded=True)
     return {"duplicates": queries.duplicate_charges(session, customer_id, window_hours=window_hours),
+            "refunded": [c for c in every if c["status"] == "refunded" and recent(c["created_at"])],
             "recent": queries.recent_charges(session, customer_id, limit=5)}
 
 
@@ -56,6 +76,11 @@ async def refund_duplicates(reply: Reply, turn: Turn) -> Optional[bool]:
     """
     policy = load_resolution_policy(runtime.current().settings.policy_path("resolutions.yml"))
     picture = await runtime.in_store(billing_picture, turn.customer_id, policy.duplicate_window_hours)
+    if not picture["duplicates"] and picture["refunded"]:  # what we already did stands: say so
+        dupe = picture["refunded"][0]
+        reply.pick(ALREADY_REFUNDED, description=dupe["description"], when=day(dupe["created_at"]),
+                   amount=usd(dupe["amount"]))
+        return False
     if not picture["duplicates"]:
         reply.pick(NO_DUPLICATE) if picture["recent"] else reply.pick(NO_CHARGES)
         lines = [f"• {day(c['created_at'])}: {usd(c['amount'])} — {c['description']} ({c['status']})"

@@ -13,6 +13,7 @@ from decimal import Decimal
 from typing import Any, Dict, List, Optional, Text
 
 from rasa_sdk import Action, Tracker
+from rasa_sdk.events import FollowupAction
 from rasa_sdk.executor import CollectingDispatcher
 
 from bot.actions import runtime
@@ -37,6 +38,22 @@ PERSON_DECIDES = [
     "whole conversation in front of them.",
 ]
 
+# When the service hands off this turn whatever the bot says (metadata.handoff.coming), the bot
+# says so itself, in words that fit why, and asks nothing else: one clear next step.
+STILL_MISSING = [
+    "I'm sorry, I keep missing what you need, and that's on me, not you. Let's get a person on it.",
+    "I'm not understanding you well enough, and you shouldn't have to keep rephrasing. Let's bring in a "
+    "person from our team.",
+]
+ASKED = [
+    "Of course — I'm bringing in a teammate now. They'll see everything we've talked about, so you "
+    "won't need to repeat yourself.",
+    "Absolutely, let's get you a person. I'm passing our conversation to a teammate so they can pick "
+    "up right where we are.",
+]
+COMING = {"customer": ASKED, "fallback": STILL_MISSING}
+VALIDATE_WHEN_COMING = ("high_stakes", "detector")
+
 
 def usd(amount: Any) -> str:
     """``24.99`` -> ``$24.99``."""
@@ -59,7 +76,9 @@ def high_stakes(turn: Turn) -> Optional[str]:
 class BotAction(Action, ABC):
     """Base of our actions: :meth:`run` is the shared prologue, :meth:`handle` the feature.
 
-    A feature declares its prologue with class attributes:
+    When the service hands off this turn whatever the bot says (``Turn.handoff_coming``), the
+    prologue says so and listens: no question (say, for an order number) follows a person
+    being brought in. A feature declares its prologue with class attributes:
 
     - ``validate``: ``"negative"`` opens with a validating line when the turn calls for one,
       ``"always"`` always does, ``None`` leaves it to :meth:`handle`;
@@ -98,6 +117,14 @@ class BotAction(Action, ABC):
         turn, reply = self.turn(tracker), self.reply(dispatcher, tracker)
         if self.validate:
             reply.validate_first(turn, situation=self.situation, always=self.validate == "always")
+        if turn.handoff_coming:
+            if not self.validate:  # a high-stakes or upsetting message is validated before anything else
+                reply.validate_first(turn, situation=self.situation,
+                                     always=turn.handoff_coming in VALIDATE_WHEN_COMING)
+            reply.hand_off(COMING.get(turn.handoff_coming, PERSON_DECIDES),
+                           reason=f"handoff under way ({turn.handoff_coming})",
+                           severity="severe" if turn.severity == "severe" or turn.high_stakes else "elevated")
+            return [FollowupAction("action_listen")]
         if self.high_stakes_subject:
             topic = high_stakes(turn)
             if topic:

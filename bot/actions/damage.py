@@ -7,8 +7,10 @@ from typing import Any, Dict, Optional, Text
 from bot.actions.access import keep
 from bot.actions.common import JSON, BotAction, Events, attempt
 from bot.actions.orders import describe
+from bot.actions.replacement import confirm_first
 from bot.actions.reply import Reply
 from bot.actions.turn import Turn
+from bot.actions.voice import for_the_customer
 from store.errors import NotAllowed
 from store.resolutions import grant_replacement
 
@@ -21,6 +23,10 @@ REPLACED = [
 GIFT = [
     "It goes to the same address and stays marked as a gift for {occasion}.",
     "It's still marked as a gift for {occasion}, going to the same address.",
+]
+GIFT_PLAIN = [
+    "It goes to the same address and stays marked as a gift.",
+    "It's still marked as a gift, going to the same address.",
 ]
 TRACKING = [
     "You'll see tracking for #{new} here as soon as it leaves the warehouse.",
@@ -45,17 +51,27 @@ class ActionDamagedItem(BotAction):
 
     async def handle(self, reply: Reply, turn: Turn, order: Optional[JSON]) -> Events:
         assert order is not None
-        try:
-            done = await attempt(reply, turn, grant_replacement, order["number"])
-        except NotAllowed:
-            reply.pick(NOT_YET, number=order["number"])
-            describe(reply, order)
-            return [keep(order)]
-        if done is None:
-            return [keep(order)]
-        new = done["details"]["replacement_order"]
-        reply.pick(REPLACED, items=item_names(done), new=new)
-        if order.get("is_gift") and order.get("occasion"):
-            reply.pick(GIFT, occasion=order["occasion"])
-        reply.pick(TRACKING, new=new)
+        if order["status"] == "delivered":
+            asked = confirm_first(reply, order, "replace_damaged")
+            if asked is not None:
+                return asked
+        return await replace_damaged(reply, turn, order)
+
+
+async def replace_damaged(reply: Reply, turn: Turn, order: JSON) -> Events:
+    """Send the damaged items again (no return), or say why not."""
+    try:
+        done = await attempt(reply, turn, grant_replacement, order["number"])
+    except NotAllowed:
+        reply.pick(NOT_YET, number=order["number"])
+        describe(reply, order)
         return [keep(order)]
+    if done is None:
+        return [keep(order)]
+    new = done["details"]["replacement_order"]
+    reply.pick(REPLACED, items=item_names(done), new=new)
+    if order.get("is_gift"):
+        occasion = for_the_customer(order.get("occasion"))
+        reply.pick(GIFT, occasion=occasion) if occasion else reply.pick(GIFT_PLAIN)
+    reply.pick(TRACKING, new=new)
+    return [keep(order)]

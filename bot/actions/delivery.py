@@ -9,6 +9,7 @@ from bot.actions.common import JSON, PERSON_DECIDES, BotAction, Events, attempt,
 from bot.actions.orders import describe
 from bot.actions.reply import Reply
 from bot.actions.turn import Turn
+from bot.actions.voice import for_the_customer
 from store.errors import NotAllowed
 from store.resolutions import grant_credit
 
@@ -23,6 +24,12 @@ GIFT = [
     "what else we can do.",
     "With {occasion} coming up, let's keep a close eye on it — if it won't get there in time, tell me "
     "and we'll work out another way.",
+]
+GIFT_PLAIN = [
+    "I know this was meant as a gift. If it won't make it in time, tell me and let's look at what else we "
+    "can do.",
+    "As it's a gift, let's keep a close eye on it — if it won't get there in time, tell me and we'll work "
+    "out another way.",
 ]
 NEXT = [
     "Here's what happens next: {carrier} is moving #{number} on from the hub. Ask me any time and I'll "
@@ -56,7 +63,7 @@ class ActionLateDelivery(BotAction):
         assert order is not None
         fields = {"number": order["number"], "promised": day(order.get("promised_date")),
                   "carrier": order.get("carrier") or "the carrier", "paid": usd(order["shipping_paid"]),
-                  "method": order["shipping_method"], "occasion": order.get("occasion") or "the occasion",
+                  "method": order["shipping_method"], "occasion": for_the_customer(order.get("occasion")),
                   "delivered": day(order.get("delivered_at"))}
         if order["status"] == "delivered" and order.get("days_late", 0) == 0:
             reply.pick(MISSING, **fields)
@@ -80,5 +87,5 @@ class ActionLateDelivery(BotAction):
         if order["status"] != "delivered":
             reply.pick(NEXT, **fields)
         if order.get("is_gift"):
-            reply.pick(GIFT, **fields)
+            reply.pick(GIFT if fields["occasion"] else GIFT_PLAIN, **fields)
         return [keep(order)]

@@ -4,16 +4,11 @@ from __future__ import annotations
 
 from typing import Optional, Text
 
-from bot.actions.common import JSON, BotAction, Events
+from bot.actions.common import ASKED, JSON, BotAction, Events
 from bot.actions.reply import Reply
 from bot.actions.turn import Turn
 
-ON_IT = [
-    "Of course — I'm bringing in a teammate now. They'll see everything we've talked about, so you "
-    "won't need to repeat yourself.",
-    "Absolutely, let's get you a person. I'm passing our conversation to a teammate so they can pick "
-    "up right where we are.",
-]
+ON_IT = ASKED
 
 
 class ActionRequestHuman(BotAction):

@@ -16,11 +16,15 @@ from rasa_sdk.events import SlotSet
 from bot.actions import runtime
 from bot.actions.access import known_customer
 from bot.actions.common import JSON, BotAction, Events, attempt, usd
+from bot.actions.damage import replace_damaged
 from bot.actions.lookups import owned_order
 from bot.actions.mailing import mail_confirmation
+from bot.actions.replacement import KEPT as KEPT_REPLACEMENT
+from bot.actions.replacement import after_yes
 from bot.actions.reply import Reply
 from bot.actions.returns import say_return_started
 from bot.actions.turn import Turn
+from bot.actions.wrong_item import replace_wrong
 from store.errors import InvalidInput, NotAllowed
 from store.operations import cancel_order, change_shipping_address, start_return
 from store.security_policy import load_security_policy
@@ -47,6 +51,7 @@ KEPT = {
                        "to use a different one, just send it over."],
     "start_return": ["No problem — no return has been started for #{number}. If you change your mind, "
                      "or there's something else wrong with it, tell me."],
+    **KEPT_REPLACEMENT,
 }
 CONFIRM_SENT = {
     "cancel_order": [
@@ -112,6 +117,7 @@ async def _by_mail(reply: Reply, turn: Turn, kind: str, number: str, tracker: Tr
 
 HANDLERS: Dict[str, Callable[[Reply, Turn, str, Tracker], Awaitable[List[Dict[Text, Any]]]]] = {
     "cancel_order": _cancel, "change_address": _readdress, "start_return": _return,
+    "replace_damaged": after_yes(replace_damaged), "replace_wrong": after_yes(replace_wrong),
 }
 
 

@@ -1,7 +1,7 @@
 """What the current turn tells an action: who the customer is, how they feel.
 
-The handoff service passes ``{"identity_token", "customer_id", "client_address", "detector": {...}}``
-as message metadata; ``detector["high_stakes"]`` lists the high-stakes topics it found
+The handoff service passes ``{"identity_token", "customer_id", "client_address", "detector": {...},
+"handoff": {"agents_online", "coming", "misunderstood"}}`` as message metadata; ``detector["high_stakes"]`` lists the high-stakes topics it found
 (``["fraud", "chargeback"]``). The token is verified here (``customer_id`` alone is never trusted); an
 anonymous visitor counts as known only after ``identify_form`` set ``verified``.
 
@@ -32,6 +32,16 @@ class Turn:
     verified_customer_id: Optional[int] = None
     verified_email: Optional[str] = None
     client_address: Optional[str] = None
+    # From the handoff service (metadata.handoff): None when the service did not say.
+    agents_online: Optional[int] = None
+    # The source of a handoff the service starts this turn whatever the bot says ("customer",
+    # "high_stakes", "detector", "fallback"), or None.
+    handoff_coming: Optional[str] = None
+
+    @property
+    def nobody_online(self) -> bool:
+        """The service said no person from the team is online right now."""
+        return self.agents_online is not None and self.agents_online <= 0
 
     @property
     def signed_in(self) -> bool:
@@ -81,4 +91,19 @@ def read_turn(tracker: Tracker, identity_secret: str) -> Turn:
     return Turn(intent=intent, identity=identity, severity=severity, high_stakes=high_stakes,
                 verified_customer_id=verified_id,
                 verified_email=tracker.get_slot("email") if verified_id is not None else None,
-                client_address=address[:64] if isinstance(address, str) and address else None)
+                client_address=address[:64] if isinstance(address, str) and address else None,
+                agents_online=agents_online(meta), handoff_coming=handoff_coming(meta))
+
+
+def handoff_coming(meta: Dict[str, Any]) -> Optional[str]:
+    """``metadata.handoff.coming``: the service hands off this turn (its source), or None."""
+    handoff = meta.get("handoff") if isinstance(meta.get("handoff"), dict) else {}
+    coming = handoff.get("coming")
+    return coming if isinstance(coming, str) and coming else None
+
+
+def agents_online(meta: Dict[str, Any]) -> Optional[int]:
+    """``metadata.handoff.agents_online`` (how many of the team are online), or None."""
+    handoff = meta.get("handoff") if isinstance(meta.get("handoff"), dict) else {}
+    value = handoff.get("agents_online")
+    return int(value) if isinstance(value, (int, float)) and not isinstance(value, bool) else None

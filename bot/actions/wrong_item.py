@@ -8,6 +8,7 @@ from bot.actions.access import keep
 from bot.actions.common import JSON, BotAction, Events, attempt
 from bot.actions.damage import NOT_YET, item_names
 from bot.actions.orders import describe
+from bot.actions.replacement import confirm_first
 from bot.actions.reply import Reply
 from bot.actions.turn import Turn
 from store.errors import NotAllowed
@@ -35,16 +36,25 @@ class ActionWrongItem(BotAction):
 
     async def handle(self, reply: Reply, turn: Turn, order: Optional[JSON]) -> Events:
         assert order is not None
-        try:
-            done = await attempt(reply, turn, grant_replacement, order["number"], return_label=True)
-        except NotAllowed:
-            reply.pick(NOT_YET, number=order["number"])
-            describe(reply, order)
-            return [keep(order)]
-        if done is None:
-            return [keep(order)]
-        received = next((i.get("received_instead") for i in order["items"] if i.get("received_instead")),
-                        "item that arrived")
-        reply.pick(SENT, items=item_names(done), new=done["details"]["replacement_order"])
-        reply.pick(LABEL, received=received, label=done["details"]["return_label"])
+        if order["status"] == "delivered":
+            asked = confirm_first(reply, order, "replace_wrong")
+            if asked is not None:
+                return asked
+        return await replace_wrong(reply, turn, order)
+
+
+async def replace_wrong(reply: Reply, turn: Turn, order: JSON) -> Events:
+    """Send the item the customer chose, with an optional prepaid label for the wrong one."""
+    try:
+        done = await attempt(reply, turn, grant_replacement, order["number"], return_label=True)
+    except NotAllowed:
+        reply.pick(NOT_YET, number=order["number"])
+        describe(reply, order)
         return [keep(order)]
+    if done is None:
+        return [keep(order)]
+    received = next((i.get("received_instead") for i in order["items"] if i.get("received_instead")),
+                    "item that arrived")
+    reply.pick(SENT, items=item_names(done), new=done["details"]["replacement_order"])
+    reply.pick(LABEL, received=received, label=done["details"]["return_label"])
+    return [keep(order)]

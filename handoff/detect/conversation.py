@@ -7,10 +7,11 @@ Pure functions over the earlier customer turns (oldest first) and the current me
 from __future__ import annotations
 
 import re
-from typing import List, Optional, Sequence
+from functools import lru_cache
+from typing import List, Optional, Sequence, Tuple
 
 from handoff.detect.finding import Evidence, Turn
-from handoff.detect.phrases import phrase_pattern
+from handoff.detect.phrases import PhraseSet, phrase_pattern
 from handoff.detect.policy import ConversationPolicy
 
 _TOKEN = re.compile(r"[a-z0-9']+")
@@ -39,6 +40,16 @@ def is_unsure(confidence: Optional[float], policy: ConversationPolicy) -> bool:
 def misunderstood(turn: Turn, policy: ConversationPolicy) -> bool:
     """The bot did not understand this turn (fallback intent or low confidence)."""
     return is_fallback(turn.intent, policy) or is_unsure(turn.confidence, policy)
+
+
+def complains_not_understood(text: str, policy: ConversationPolicy) -> bool:
+    """The customer says the bot isn't understanding ("that's not what I asked", "this is useless")."""
+    return bool(_phrases(policy.not_understood).find(text.replace("\u2019", "'")))
+
+
+@lru_cache(maxsize=8)
+def _phrases(phrases: Tuple[str, ...]) -> PhraseSet:
+    return PhraseSet(phrases)
 
 
 def trailing(flags: Sequence[bool]) -> int:

@@ -147,6 +147,8 @@ class ConversationPolicy:
     value_threshold: float
     value_boost: float
     value_reason: str
+    # "that's not what I asked", "you're not understanding me": complaints about the bot's understanding
+    not_understood: Tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -206,6 +208,13 @@ def _cue(root: _Section, name: str, key: str = "phrases") -> CuePolicy:
     )
 
 
+def _phrase_list(sec: _Section, key: str) -> Tuple[str, ...]:
+    """An optional ``<key>.phrases`` list, checked to compile (compiled where it is used)."""
+    if key not in sec.data:
+        return ()
+    return sec.section(key).phrases("phrases").phrases
+
+
 def _conversation(sec: _Section) -> ConversationPolicy:
     fb, rep, issue = sec.section("fallback"), sec.section("repetition"), sec.section("same_issue")
     trend, wait, value = sec.section("trend"), sec.section("waiting"), sec.section("value")
@@ -245,6 +254,7 @@ def _conversation(sec: _Section) -> ConversationPolicy:
         value_threshold=value.num("threshold"),
         value_boost=value.num("boost", hi=10),
         value_reason=value.text("reason"),
+        not_understood=_phrase_list(sec, "not_understood"),
     )
 
 

@@ -2,7 +2,8 @@
 
 Every rule of ``policy/handoff.yml`` is checked; the first that fires, in this order, names
 the source: an explicit request for a person, a high-stakes topic, a severe finding, the
-bot's own request, a streak of elevated findings, repeated misunderstanding. The severity is
+bot's own request, a streak of elevated findings, repeated misunderstanding (fallbacks,
+complaints about the bot's understanding and repeats counted together over the conversation). The severity is
 the worst of every rule that fired, and the reasons are all of theirs.
 
 What counts as a high-stakes topic, a misunderstood message or a repeat is the detector's
@@ -65,7 +66,8 @@ def _misunderstanding(policy: HandoffPolicy, facts: TurnFacts, severity: str) ->
     """Fallback intents, low confidence and repeats in a row (the detector's predicates)."""
     fired = []
     elevated = max_severity([severity, "elevated"])
-    intents = [p.intent for p in facts.history] + [facts.intent]
+    intents = [None if p.text.startswith("/") else p.intent for p in facts.history] + \
+        [None if facts.text.startswith("/") else facts.intent]
     if conv.trailing([conv.is_fallback(i, policy.conversation) for i in intents]) >= policy.fallback_streak:
         fired.append(("fallback", f"The assistant didn't understand {policy.fallback_streak}+ messages in a row",
                       elevated))
@@ -75,7 +77,38 @@ def _misunderstanding(policy: HandoffPolicy, facts: TurnFacts, severity: str) ->
     count = conv.repeat_count(facts.text, [p.text for p in facts.history], policy.conversation)
     if count >= policy.repeat_count:
         fired.append(("fallback", f"Said the same thing {count + 1} times", elevated))
+    if understanding_signal(policy, facts.text, facts.intent, [p.text for p in facts.history]) \
+            and understanding_signals(policy, facts) >= policy.understanding_signals:
+        fired.append(("fallback", policy.understanding_reason, elevated))
     return fired
+
+
+def understanding_signal(policy: HandoffPolicy, text: str, intent: Optional[str], earlier: Sequence[str]) -> bool:
+    """One message says the assistant isn't understanding: a fallback intent of the policy's
+    ``signal_intents``, a complaint about understanding, or a repeat of an earlier message
+    (button payloads such as ``/affirm`` never repeat)."""
+    if text.startswith("/"):  # a button click ("Something else") is an answer, not a misunderstanding
+        return False
+    if intent is not None and intent in policy.understanding_intents:
+        return True
+    if conv.complains_not_understood(text, policy.conversation):
+        return True
+    return conv.repeat_count(text, earlier, policy.conversation) > 0
+
+
+def understanding_signals(policy: HandoffPolicy, facts: TurnFacts, current: bool = True) -> int:
+    """Signals of misunderstanding in the conversation's recent history, and (``current``) this message.
+
+    The service tells the bot the earlier ones (``current=False``), so the bot, adding its own
+    miss, counts exactly as this policy does.
+    """
+    turns = [(p.text, p.intent) for p in facts.history] + ([(facts.text, facts.intent)] if current else [])
+    count = 0
+    earlier: List[str] = []
+    for text, intent in turns:
+        count += understanding_signal(policy, text, intent, earlier)
+        earlier.append(text)
+    return count
 
 
 def decide(policy: HandoffPolicy, facts: TurnFacts) -> Optional[HandoffDecision]:

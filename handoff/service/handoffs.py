@@ -81,7 +81,8 @@ async def start_handoff(svc: Service, conversation_id: int, decision: HandoffDec
             text, payload = wording.queued(status["position"], status["estimated_wait_s"], decision.source,
                                           announced=announced), None
         else:
-            text, payload = wording.no_agent(decision.source), {"buttons": wording.NO_AGENT_BUTTONS}
+            text, payload = (wording.no_agent(decision.source, announced=announced),
+                             {"buttons": wording.NO_AGENT_BUTTONS})
         msg = conv_store.append_message(s, conversation_id, Sender.SYSTEM, text, payload=payload)
         item = next((i for i in queue_items(s, svc.policy) if i["conversation_id"] == conversation_id), None)
         target = least_busy(loads)

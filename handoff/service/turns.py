@@ -24,9 +24,10 @@ from handoff.service.decide import (
     TurnFacts,
     decide,
     high_stakes_topics,
+    understanding_signals,
 )
 from handoff.service.idempotent import append_once
-from handoff.service.queue import status_payload
+from handoff.service.queue import agent_loads, status_payload
 from handoff.service.sessions import connection, open_session
 from store import conversations as conv_store
 from store import turn_claims
@@ -125,7 +126,8 @@ async def bot_turn(svc: Service, conn: CustomerConn, msg: Message) -> None:
     await publish.publish(svc, [MessageAdded(cid, msg)])
     if state["resume_pending"]:
         await handoffs.resume_bot(svc, cid, conn.session_id)
-    metadata: Dict[str, Any] = {"detector": rasa_detector_metadata(svc, finding)}
+    metadata: Dict[str, Any] = {"detector": rasa_detector_metadata(svc, finding),
+                                "handoff": rasa_handoff_metadata(svc, msg.text, finding, state)}
     if conn.customer_id is not None:
         metadata.update(customer_id=conn.customer_id, identity_token=conn.identity_token)
     if conn.address != "unknown":
@@ -164,6 +166,19 @@ async def bot_turn(svc: Service, conn: CustomerConn, msg: Message) -> None:
     if decision is not None:
         # When the bot already told the customer a person is coming, the service only adds the facts.
         await handoffs.start_handoff(svc, cid, decision, announced=bool(replies and turn.handoff_requests()))
+
+
+def rasa_handoff_metadata(svc: Service, text: str, finding: Dict[str, Any], state: Dict[str, Any]) -> Dict[str, Any]:
+    """``metadata.handoff`` for Rasa, so the bot's words agree with what the service will do.
+
+    ``agents_online``: people online now; ``coming``: the source of the handoff this message
+    brings whatever the bot says (the policy on the words alone, before the intent is known),
+    or None; ``misunderstood``: misunderstanding signals in the earlier messages.
+    """
+    facts = TurnFacts(text=text, finding=finding, history=state["history"])
+    pre = decide(svc.policy, facts)
+    return {"agents_online": state["agents_online"], "coming": pre.source if pre else None,
+            "misunderstood": understanding_signals(svc.policy, facts, current=False)}
 
 
 def rasa_detector_metadata(svc: Service, finding: Dict[str, Any]) -> Dict[str, Any]:
@@ -222,6 +237,7 @@ def _turn_state(s: Session, cid: int, seq: int) -> Dict[str, Any]:
         "assignee_id": conv.assignee_id,
         "awaiting_email": bool(conv.awaiting_email),
         "resume_pending": bool(conv.resume_pending),
+        "agents_online": sum(1 for a in agent_loads(s) if a.online),
         "customer_value": customer.get("lifetime_value", 0.0),
         "customer_email": customer.get("email"),
         "waiting_s": (utcnow() - conv.waiting_since).total_seconds() if conv.waiting_since else 0.0,
@@ -243,7 +259,8 @@ async def _score(svc: Service, text: str, state: Dict[str, Any]) -> Dict[str, An
                        reasons=list(d.get("reasons") or []), signals=dict(d.get("signals") or {}),
                        topics=list(d.get("topics") or []))
 
-    history = [Turn(t, intent=(p or {}).get("intent", {}).get("name"),
+    # a button click ("/nlu_fallback" for "Something else") is never a misunderstood message
+    history = [Turn(t, intent=None if t.startswith("/") else (p or {}).get("intent", {}).get("name"),
                     confidence=(p or {}).get("intent", {}).get("confidence"), finding=finding_of(d))
                for t, p, d in state["raw_history"]]
     try:

@@ -26,7 +26,8 @@ def queued(position: int, wait_s: Optional[int], source: str, announced: bool = 
     """A person is on the way (``announced``: the bot already said so; give only the facts)."""
     where = "You're next in line" if position <= 1 else f"You're number {position} in line"
     if announced:
-        return f"{where} for our support team; that usually takes {_wait(wait_s) or 'a few minutes'}."
+        return (f"{where} for our support team, who will see this whole conversation; that usually takes "
+                f"{_wait(wait_s) or 'a few minutes'}.")
     lead = {
         "customer": "Of course. I'm bringing in a person from our support team now.",
         "high_stakes": "This needs a person's attention, so I'm bringing in someone from our support team now.",
@@ -41,8 +42,13 @@ def queued(position: int, wait_s: Optional[int], source: str, announced: bool = 
             f"{where}; that usually takes {_wait(wait_s) or 'a few minutes'}.")
 
 
-def no_agent(source: str) -> str:
-    """Nobody is online: say so and offer choices."""
+def no_agent(source: str, announced: bool = False) -> str:
+    """Nobody is online: say so and offer choices (``announced``: the bot already said the
+    matter goes to the team, so only the facts and the choices)."""
+    if announced:
+        return ("Right now no one from our support team is online. We can e-mail you as soon as someone "
+                "picks this up (usually within one business day), or you can keep chatting with me in the "
+                "meantime.")
     lead = ("I'm having trouble on my side right now, and nothing you wrote is lost. "
             if source == "rasa_down" else "I want a person from our team on this for you. ")
     return (f"{lead}I'm sorry: no one from our support team is online right now. "

@@ -64,8 +64,33 @@ async def test_validation_skips_phrases_already_said(store, run, kit, phrases):
     history = []
     for option in options[:-1]:
         history += [kit.user("it broke", "item_damaged"), kit.bot(option)]
-    messages, _ = await run(ActionAcknowledgeFeelings(), kit.tracker("item_damaged", "broken again", history=history))
+    later = [event for n in range(3) for event in (kit.user(f"order {n}", "inform"), kit.bot("Thanks."))]
+    messages, _ = await run(ActionAcknowledgeFeelings(),
+                            kit.tracker("item_damaged", "broken again", history=history + later))
     assert kit.texts(messages) == [options[-1]]
+
+
+async def test_no_phrase_twice_in_a_conversation(store, run, kit, phrases):
+    """Every damaged and general phrase said already: no line rather than a repeated one."""
+    said = phrases["situations"]["damaged"] + phrases["situations"]["general"]
+    history = [e for text in said for e in (kit.user("it broke", "item_damaged"), kit.bot(text))]
+    later = [event for n in range(3) for event in (kit.user(f"order {n}", "inform"), kit.bot("Thanks."))]
+    messages, _ = await run(ActionAcknowledgeFeelings(),
+                            kit.tracker("item_damaged", "broken again", history=history + later))
+    assert messages == []
+
+
+async def test_the_same_moment_is_not_validated_again(store, run, kit, phrases):
+    """The bot validated the damage two turns ago and asked for the order: no second opener now."""
+    history = [kit.user("my vase arrived broken", "item_damaged"), kit.bot(phrases["situations"]["damaged"][0]),
+               kit.bot("Which order is it?"), kit.user("1051", "inform"), kit.bot("And your e-mail?")]
+    messages, _ = await run(ActionAcknowledgeFeelings(), kit.tracker("item_damaged", "liam@example.com",
+                                                                     history=history))
+    assert messages == []
+    severe = {"detector": {"score": 0.95, "severity": "severe", "reasons": ["insults"]}}
+    messages, _ = await run(ActionAcknowledgeFeelings(), kit.tracker("item_damaged", "THIS IS A JOKE",
+                                                                     history=history, metadata=severe))
+    assert kit.texts(messages)[0] in phrases["situations"]["severe"], "angrier now: that is a new moment"
 
 
 async def test_not_validated_twice_in_one_turn(store, run, kit, phrases):

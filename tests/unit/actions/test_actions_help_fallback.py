@@ -42,13 +42,14 @@ async def test_request_human_carries_severity(store, run, kit):
     assert kit.handoffs(messages)[0]["severity"] == "severe"
 
 
-async def test_fallback_offers_a_person_after_two_misses(store, run, kit):
+async def test_second_miss_hands_off_because_the_assistant_isnt_understanding(store, run, kit):
     messages, events = await run(ActionDefaultFallback(), kit.tracker("nlu_fallback", "blorp"))
-    assert kit.slots(events)["fallback_count"] == 1 and not messages[0]["buttons"]
+    assert kit.slots(events)["fallback_count"] == 1 and not kit.handoffs(messages)
     history = [kit.user("blorp", "nlu_fallback"), kit.bot(kit.texts(messages)[0])]
     messages, events = await run(ActionDefaultFallback(), kit.tracker("nlu_fallback", "zzz", history=history))
     assert kit.slots(events)["fallback_count"] == 2
-    assert "/request_human" in [b["payload"] for b in messages[0]["buttons"]]
+    assert kit.handoffs(messages) == [{"reason": "the assistant isn't understanding", "source": "bot",
+                                       "severity": "elevated"}]
 
 
 async def test_fallback_streak_restarts_after_an_understood_message(store, run, kit):

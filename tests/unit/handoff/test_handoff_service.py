@@ -215,3 +215,20 @@ async def test_user_uttered_without_session_request_opens_the_session(svc) -> No
     assert ack["ok"] is True and ack["seq"] == 1
     assert svc.customers["c12"].session_id == "naive-client-0001"
     assert svc.notifier.events("conv", "bot_uttered")[-1]["text"] == "echo: hello there"
+
+
+async def test_the_bot_is_told_who_is_online_and_what_the_service_will_do(svc) -> None:
+    """metadata.handoff: agents online, the handoff the words alone bring, earlier misunderstandings."""
+    await sessions.open_session(svc, "c1", None, None, None)
+    await _say(svc, "c1", "hello")
+    sent = [c[3] for c in svc.rasa.calls if c[0] == "send"]
+    assert sent[-1]["handoff"] == {"agents_online": 0, "coming": None, "misunderstood": 0}
+    await _online_agent(svc, "dana", "agent-sid")
+    await _say(svc, "c1", "that's not what I asked")
+    assert [c[3] for c in svc.rasa.calls if c[0] == "send"][-1]["handoff"] == \
+        {"agents_online": 1, "coming": None, "misunderstood": 0}
+    await _say(svc, "c1", "you're not understanding me")
+    last = [c[3] for c in svc.rasa.calls if c[0] == "send"][-1]["handoff"]
+    assert last == {"agents_online": 1, "coming": "fallback", "misunderstood": 1}
+    status = svc.notifier.events("conv", "handoff_status")[-1]
+    assert status["status"] == "queued"
