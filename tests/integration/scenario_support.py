@@ -11,14 +11,17 @@ import dataclasses
 import re
 import time
 from contextlib import contextmanager
+from functools import partialmethod
 from pathlib import Path
 from typing import Any, Dict, Iterator, List, Optional
 
+import pytest
 import yaml
 from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
 from tests.integration.clients import Customer, identity_token
+from tests.stack import Proc, Stack, running_stack
 
 ROOT = Path(__file__).resolve().parents[2]
 BANNED = ("unfortunately", "policy prevents", "you need to")
@@ -34,6 +37,22 @@ def validating_phrases() -> List[str]:
 def validates(text: str) -> bool:
     """True when ``text`` opens with (or is) one of the phrase bank's validating lines."""
     return any(phrase in text for phrase in validating_phrases())
+
+
+READY_TIMEOUT_S = 600.0
+
+
+@contextmanager
+def patient_stack() -> Iterator[Stack]:
+    """:func:`running_stack` whose processes get ``READY_TIMEOUT_S`` to come up (loading the
+    model takes Rasa minutes when the two cores are busy)."""
+    patch = pytest.MonkeyPatch()
+    patch.setattr(Proc, "start", partialmethod(Proc.start, timeout=READY_TIMEOUT_S))
+    try:
+        with running_stack() as running:
+            yield running
+    finally:
+        patch.undo()
 
 
 def fallback_lines() -> List[str]:

@@ -13,22 +13,20 @@ from __future__ import annotations
 import re
 from decimal import Decimal
 from email import message_from_bytes
-from functools import partialmethod
 from typing import Iterator, List, Optional
 
 import pytest
 from sqlalchemy import select
 
 from store.models import Charge, PasswordReset, Resolution, ResolutionKind
-from tests.integration.scenario_support import Chat, StoreView, validates
-from tests.stack import Proc, Stack, running_stack
+from tests.integration.scenario_support import Chat, StoreView, patient_stack, validates
+from tests.stack import Stack
 
 pytestmark = pytest.mark.timeout(900)
 
 MAYA, LIAM, NOAH = "maya@example.com", "liam@example.com", "noah@example.com"
 OLIVER, EMMA, AVA = "oliver@example.com", "emma@example.com", "ava@example.com"
 VARIANTS = ["signed_in", "anonymous"]
-READY_TIMEOUT_S = 600.0
 
 
 @pytest.fixture(scope="module")
@@ -38,13 +36,8 @@ def scenario_stack() -> Iterator[Stack]:
     Loading the model takes Rasa minutes when the two cores are busy, so the processes get
     ``READY_TIMEOUT_S`` instead of the stack's default to come up.
     """
-    patch = pytest.MonkeyPatch()
-    patch.setattr(Proc, "start", partialmethod(Proc.start, timeout=READY_TIMEOUT_S))
-    try:
-        with running_stack() as running:
-            yield running
-    finally:
-        patch.undo()
+    with patient_stack() as running:
+        yield running
 
 
 @pytest.fixture(scope="module")

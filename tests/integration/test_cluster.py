@@ -92,7 +92,7 @@ def test_cycle_through_the_balancer_survives_a_dead_node_and_a_dead_rasa(cluster
         assert _customer_node(reconnected) not in ("", "None", home)
         replay = reconnected.rec.wait_for("transcript")
         texts = [m["text"] for m in replay["messages"]]
-        assert [m["seq"] for m in replay["messages"]] == list(range(1, replay["last_seq"] + 1))
+        assert [m["metadata"]["seq"] for m in replay["messages"]] == list(range(1, replay["last_seq"] + 1))
         for said in ("hi", "what payment methods do you accept?", "I want to talk to a person",
                      "Hi, I'm Dana, I'm here.", "my parcel never came"):
             assert texts.count(said) == 1, (said, texts)
@@ -103,7 +103,7 @@ def test_cycle_through_the_balancer_survives_a_dead_node_and_a_dead_rasa(cluster
         assert dana.call("hand_back", {"conversation_id": cid})["ok"]
         _bot_answers(reconnected, "thanks, what payment methods do you accept?")  # the bot is back, one Rasa left
         after = transcript(cluster.url, customer.session_id)
-        assert [m["seq"] for m in after["messages"]] == list(range(1, after["last_seq"] + 1))
+        assert [m["metadata"]["seq"] for m in after["messages"]] == list(range(1, after["last_seq"] + 1))
     finally:
         for client in (customer, reconnected, dana):
             if client is not None:

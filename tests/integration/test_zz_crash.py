@@ -53,17 +53,17 @@ def test_node_killed_mid_turn_answers_after_restart_exactly_once(stack) -> None:
 
         def answered() -> list:
             replay = transcript(stack.base_url, c.session_id)["messages"]
-            return [m for m in replay if m["seq"] > ack["seq"] and m["sender"] == "bot"]
+            return [m for m in replay if m["metadata"]["seq"] > ack["seq"] and m["metadata"]["sender"] == "bot"]
 
         first = wait_until(answered, 90, every=1.0)
         time.sleep(12)  # past a heartbeat: recovery runs again and must find nothing to do
         replay = transcript(stack.base_url, c.session_id)
-        seqs = [m["seq"] for m in replay["messages"]]
+        seqs = [m["metadata"]["seq"] for m in replay["messages"]]
         assert seqs == list(range(1, replay["last_seq"] + 1)), seqs
-        after = [m for m in replay["messages"] if m["seq"] > ack["seq"]]
-        assert [m["text"] for m in after if m["sender"] == "bot"] == [m["text"] for m in first], "once"
+        after = [m for m in replay["messages"] if m["metadata"]["seq"] > ack["seq"]]
+        assert [m["text"] for m in after if m["metadata"]["sender"] == "bot"] == [m["text"] for m in first], "once"
         assert [m["text"] for m in replay["messages"]].count(QUESTION) == 1
-        assert not [m for m in after if m["sender"] == "system"], "answered by the bot, not a fallback notice"
+        assert not [m for m in after if m["metadata"]["sender"] == "system"], "answered by the bot, not a fallback notice"
     finally:
         for client in (c, sam, again):
             if client is not None:
