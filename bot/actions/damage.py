@@ -58,20 +58,29 @@ class ActionDamagedItem(BotAction):
         return await replace_damaged(reply, turn, order)
 
 
-async def replace_damaged(reply: Reply, turn: Turn, order: JSON) -> Events:
-    """Send the damaged items again (no return), or say why not."""
+async def grant_or_explain(reply: Reply, turn: Turn, order: JSON, **options: Any) -> Optional[JSON]:
+    """The replacement grant for ``order`` (damaged and wrong items alike), or None once the
+    customer was told why not (not delivered yet, or a person decides)."""
     try:
-        done = await attempt(reply, turn, grant_replacement, order["number"])
+        return await attempt(reply, turn, grant_replacement, order["number"], **options)
     except NotAllowed:
         reply.pick(NOT_YET, number=order["number"])
         describe(reply, order)
-        return [keep(order)]
+        return None
+
+
+async def replace_damaged(reply: Reply, turn: Turn, order: JSON) -> Events:
+    """Send the damaged items again (no return), or say why not."""
+    done = await grant_or_explain(reply, turn, order)
     if done is None:
         return [keep(order)]
     new = done["details"]["replacement_order"]
     reply.pick(REPLACED, items=item_names(done), new=new)
     if order.get("is_gift"):
         occasion = for_the_customer(order.get("occasion"))
-        reply.pick(GIFT, occasion=occasion) if occasion else reply.pick(GIFT_PLAIN)
+        if occasion:
+            reply.pick(GIFT, occasion=occasion)
+        else:
+            reply.pick(GIFT_PLAIN)
     reply.pick(TRACKING, new=new)
     return [keep(order)]

@@ -5,14 +5,11 @@ from __future__ import annotations
 from typing import Optional, Text
 
 from bot.actions.access import keep
-from bot.actions.common import JSON, BotAction, Events, attempt
-from bot.actions.damage import NOT_YET, item_names
-from bot.actions.orders import describe
+from bot.actions.common import JSON, BotAction, Events
+from bot.actions.damage import grant_or_explain, item_names
 from bot.actions.replacement import confirm_first
 from bot.actions.reply import Reply
 from bot.actions.turn import Turn
-from store.errors import NotAllowed
-from store.resolutions import grant_replacement
 
 SENT = [
     "I've sent the {items} you actually chose as order #{new}, at no cost to you.",
@@ -45,12 +42,7 @@ class ActionWrongItem(BotAction):
 
 async def replace_wrong(reply: Reply, turn: Turn, order: JSON) -> Events:
     """Send the item the customer chose, with an optional prepaid label for the wrong one."""
-    try:
-        done = await attempt(reply, turn, grant_replacement, order["number"], return_label=True)
-    except NotAllowed:
-        reply.pick(NOT_YET, number=order["number"])
-        describe(reply, order)
-        return [keep(order)]
+    done = await grant_or_explain(reply, turn, order, return_label=True)
     if done is None:
         return [keep(order)]
     received = next((i.get("received_instead") for i in order["items"] if i.get("received_instead")),
