@@ -45,3 +45,19 @@ def situation_for(bank: Mapping[str, Any], intents: Sequence[Optional[str]], sev
         if situation in known:
             return str(situation)
     return SEVERE if severity == SEVERE and SEVERE in known else GENERAL
+
+
+def conversation_situation(bank: Mapping[str, Any], intents: Sequence[Optional[str]], severity: str = "none") -> str:
+    """The situation a whole conversation is about, for the agent's suggestions.
+
+    Like :func:`situation_for`, but a later intent that maps only to ``general`` (e.g.
+    ``request_human`` after ``delivery_late``) does not hide an earlier specific one: the
+    late delivery still matters.
+    """
+    mapping = bank.get("intents") or {}
+    known = bank.get("situations") or {}
+    for intent in reversed(list(intents)):
+        situation = mapping.get(intent or "")
+        if situation in known and situation != GENERAL:
+            return str(situation)
+    return situation_for(bank, intents, severity)

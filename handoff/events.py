@@ -26,6 +26,7 @@ QUEUE = "queue"
 HANDOFF_OFFERED = "handoff_offered"
 MESSAGE = "message"
 CONVERSATION_UPDATED = "conversation_updated"
+CANNED_REPLIES = "canned_replies"  # the team's canned replies changed (handoff/service/canned.py)
 
 AGENTS_ROOM = "agents"
 

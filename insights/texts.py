@@ -2,6 +2,7 @@
 
 - ``domain.yml``: each response variation's text and button titles;
 - ``policy/phrase_bank.yml``: the situation openers and the agents' suggested replies;
+- ``policy/canned_replies.yml``: the team's default canned replies (what a fresh store starts with);
 - ``bot/actions/*.py``: string literals in module-level UPPER_CASE constants (the actions'
   reply lists) and literal arguments of ``reply.say(...)`` (parsed with ``ast``, never imported).
 """
@@ -27,7 +28,7 @@ class Text:
     line: int
     where: str  # "utter_greet", "situations.damaged", "REPLACED"
     text: str
-    kind: str  # response | button | situation | agent_reply | action
+    kind: str  # response | button | situation | agent_reply | canned | action
 
 
 def _get(node: Optional[Node], key: str) -> Optional[Node]:
@@ -78,6 +79,20 @@ def bank_texts(root: Path, rel: str = "policy/phrase_bank.yml") -> List[Text]:
             for phrase in phrases.value if isinstance(phrases, SequenceNode) else []:
                 if isinstance(phrase, ScalarNode):
                     out.append(Text(rel, phrase.start_mark.line + 1, f"{section}.{name.value}", phrase.value, kind))
+    return out
+
+
+def canned_texts(root: Path, rel: str = "policy/canned_replies.yml") -> List[Text]:
+    """The default canned replies (``replies: [{shortcut, title, text}]``)."""
+    if not (root / rel).exists():
+        return []
+    out: List[Text] = []
+    replies = _get(_compose(root / rel), "replies")
+    for entry in replies.value if isinstance(replies, SequenceNode) else []:
+        shortcut, text = _get(entry, "shortcut"), _get(entry, "text")
+        if isinstance(text, ScalarNode):
+            where = f"canned./{shortcut.value}" if isinstance(shortcut, ScalarNode) else "canned"
+            out.append(Text(rel, text.start_mark.line + 1, where, text.value, "canned"))
     return out
 
 

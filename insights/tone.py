@@ -82,7 +82,7 @@ def unconfirmed(root: Path, rules: ToneRules) -> List[Violation]:
 def lint(root: Path) -> List[Violation]:
     """Every violation in the project at ``root``, sorted by file and line."""
     rules = load_rules(root / "policy")
-    items = T.domain_texts(root) + T.bank_texts(root) + T.action_texts(root)
+    items = T.domain_texts(root) + T.bank_texts(root) + T.canned_texts(root) + T.action_texts(root)
     found = banned(items, rules) + not_validating(items, rules) + variations(items, rules, T.response_lines(root))
     found += unconfirmed(root, rules)
     return sorted(set(found))

@@ -18,6 +18,7 @@ from handoff.service.changes import (
     StatusChanged,
 )
 from handoff.service.context import Service
+from handoff.service.plain_reasons import for_agents
 from handoff.service.queue import queue_snapshot, status_payload
 from store import agents as agent_store
 from store import conversations as conv_store
@@ -61,7 +62,7 @@ async def _message(svc: Service, event: MessageAdded) -> None:
     msg, cid = event.message, event.conversation_id
     if not msg.private and msg.sender != Sender.CUSTOMER:
         await svc.notifier.to_conversation(cid, ev.BOT_UTTERED, ev.bot_uttered(msg, event.agent_name))
-    data = {"conversation_id": cid, "message": ev.message_dict(msg, event.agent_name, for_agent=True)}
+    data = {"conversation_id": cid, "message": for_agents(ev.message_dict(msg, event.agent_name, for_agent=True))}
     await svc.notifier.to_conversation_agents(cid, event.assignee_id, ev.MESSAGE, data)
     if event.also_to_agent is not None:
         await svc.notifier.to_agent(event.also_to_agent, ev.MESSAGE, data)

@@ -13,6 +13,7 @@ from sqlalchemy.orm import Session
 
 from handoff.events import iso
 from handoff.policy import HandoffPolicy
+from handoff.service.plain_reasons import plain_all
 from handoff.service.routing import AgentLoad, estimated_wait_s, priority, sort_queue
 from store import agents as agent_store
 from store import conversations as conv_store
@@ -46,7 +47,7 @@ def queue_items(session: Session, policy: HandoffPolicy, now: Optional[dt.dateti
             "waiting_since": iso(conv.waiting_since),
             "waiting_s": int(waiting_s),
             "customer": customer,
-            "reasons": list(handoff.reasons or []) if handoff else [],
+            "reasons": plain_all(handoff.reasons or []) if handoff else [],
             "source": handoff.source if handoff else None,
             "last_message": last.text if last else None,
         })
@@ -72,7 +73,8 @@ def status_payload(session: Session, policy: HandoffPolicy, conv: Conversation) 
         ids = [i["conversation_id"] for i in queue_items(session, policy)]
         position = ids.index(conv.id) + 1 if conv.id in ids else 1
         handoff = conv_store.latest_handoff(session, conv.id)
-        out = _queued(policy, position, "; ".join(handoff.reasons or []) if handoff else None, agent_loads(session))
+        out = _queued(policy, position, "; ".join(plain_all(handoff.reasons or [])) if handoff else None,
+                      agent_loads(session))
     elif status == ConversationStatus.RESOLVED:
         out["csat_requested"] = conv.csat is None
     return out

@@ -9,20 +9,28 @@ from typing import Any, Dict, List, Optional
 
 from sqlalchemy.orm import Session
 
-from common.phrase_bank import situation_for
+from common.phrase_bank import conversation_situation
 from handoff import errors
 from handoff import events as ev
+from handoff.service import replies
 from handoff.service.context import Service
+from handoff.service.plain_reasons import for_agents, plain_all
 from store import agents as agent_store
+from store import canned as canned_store
 from store import conversations as conv_store
 from store import queries
 from store.models.support import Sender
+from store.reply_facts import reply_facts
 
 LAST_INTENTS = 5
 
 
 def conversation_view(s: Session, svc: Service, conversation_id: int, agent_id: int) -> Dict[str, Any]:
-    """Transcript with per-message findings, context, reasons, intents, suggestions, grants."""
+    """Transcript with per-message findings, context, reasons, intents, suggestions, grants.
+
+    Suggested and canned replies are filled from verified context only and offer only what
+    this agent may promise (:mod:`handoff.service.replies`, :mod:`store.reply_facts`).
+    """
     conv = conv_store.get_conversation(s, conversation_id)
     if conv is None:
         raise errors.NotFound("There is no such conversation.")
@@ -36,7 +44,11 @@ def conversation_view(s: Session, svc: Service, conversation_id: int, agent_id: 
          "confidence": (m.parse.get("intent") or {}).get("confidence")}
         for m in customer_msgs if m.parse
     ][-LAST_INTENTS:]
-    situation = situation_for(svc.phrase_bank, [i["intent"] for i in last_intents], conv.severity.value)
+    situation = conversation_situation(svc.phrase_bank, [i["intent"] for i in last_intents], conv.severity.value)
+    facts = reply_facts(s, conversation_id, agent_id)
+    me = agent_store.get_agent(s, agent_id)
+    me_name = me.display_name if me else None
+    offered = replies.by_situation(svc.phrase_bank, situation, conv.severity.value, facts, me_name)
     return {
         "id": conv.id,
         "session_id": conv.session_id,
@@ -48,34 +60,22 @@ def conversation_view(s: Session, svc: Service, conversation_id: int, agent_id: 
         "customer": conv_store.customer_brief(s, conv.customer_id),
         "customer_context": (queries.customer_context(s, conv.customer_id, exclude_conversation_id=conv.id)
                              if conv.customer_id else None),
-        "messages": [ev.message_dict(m, names.get(m.agent_id) if m.agent_id else None, for_agent=True)
+        "messages": [for_agents(ev.message_dict(m, names.get(m.agent_id) if m.agent_id else None, for_agent=True))
                      for m in msgs],
-        "handoff": ({"source": handoff.source, "reasons": list(handoff.reasons or []), "score": handoff.score,
+        "handoff": ({"source": handoff.source, "reasons": plain_all(handoff.reasons or []), "score": handoff.score,
                      "severity": handoff.severity.value, "requested_at": ev.iso(handoff.requested_at)}
                     if handoff else None),
         "reasons": reasons(handoff.reasons if handoff else [], [m.detection for m in customer_msgs]),
         "last_intents": last_intents,
         "situation": situation,
-        "suggested_replies": suggestions(svc.phrase_bank, situation, conv.severity.value),
+        "suggested_replies": offered.get(situation) or offered.get("general") or [],
+        "replies_by_situation": offered,
+        "reply_facts": facts.to_dict(),
+        "canned_replies": replies.canned(canned_store.list_canned(s), svc.phrase_bank, facts, me_name),
         "grantable": agent_store.grant_options(s, agent_id, conv.customer_id),
     }
 
 
 def reasons(handoff_reasons: List[str], detections: List[Optional[Dict[str, Any]]]) -> List[str]:
-    """The handoff's reasons, then every distinct detector reason, in order."""
-    out: List[str] = []
-    for reason in list(handoff_reasons or []) + [r for d in detections if d for r in d.get("reasons") or []]:
-        if reason and reason not in out:
-            out.append(str(reason))
-    return out
-
-
-def suggestions(bank: Dict[str, Any], situation: str, severity: str) -> List[str]:
-    """Agent replies fitted to the situation (plus the severe ones when it is severe)."""
-    replies = bank.get("agent_replies") or {}
-    chosen = list(replies.get(situation) or [])
-    if severity == "severe" and situation != "severe":
-        chosen += list(replies.get("severe") or [])
-    if not chosen:
-        chosen = list(replies.get("general") or [])
-    return [str(c) for c in chosen]
+    """The handoff's reasons, then every distinct detector reason, in order, worded for people."""
+    return plain_all(list(handoff_reasons or []) + [r for d in detections if d for r in d.get("reasons") or []])

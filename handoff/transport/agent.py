@@ -8,7 +8,7 @@ import socketio
 
 from handoff import errors
 from handoff import events as ev
-from handoff.service import agents, handoffs
+from handoff.service import agents, canned, handoffs
 from handoff.service.context import Service
 from handoff.service.queue import queue_items
 from handoff.transport import parse
@@ -95,3 +95,17 @@ class AgentNamespace(socketio.AsyncNamespace):
     async def on_set_status(self, sid: str, data: Any = None) -> Dict[str, Any]:
         return await agents.set_status(self.service(), self._me(sid), parse.obj(data).get("status"))
 
+
+    @guarded
+    async def on_canned_list(self, sid: str, data: Any = None) -> Dict[str, Any]:
+        self._me(sid)
+        return await canned.list_canned(self.service())
+
+    @guarded
+    async def on_canned_save(self, sid: str, data: Any = None) -> Dict[str, Any]:
+        return await canned.save(self.service(), self._me(sid), parse.obj(data))
+
+    @guarded
+    async def on_canned_delete(self, sid: str, data: Any = None) -> Dict[str, Any]:
+        self._me(sid)
+        return await canned.delete(self.service(), parse.obj(data))

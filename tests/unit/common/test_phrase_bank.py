@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from common.phrase_bank import load_phrase_bank, situation_for
+from common.phrase_bank import conversation_situation, load_phrase_bank, situation_for
 
 ROOT = Path(__file__).resolve().parents[3]
 BANK = {
@@ -46,5 +46,17 @@ def test_the_service_and_the_bot_use_this_rule():
     from bot.actions import voice
     from handoff.service import views
 
-    assert views.situation_for is situation_for
+    assert views.conversation_situation is conversation_situation
     assert not hasattr(voice, "situation_for")
+
+
+@pytest.mark.parametrize("intents,severity,expected", [
+    (["delivery_late", "request_human"], "none", "late_delivery"),  # a later general intent hides nothing
+    (["billing_issue", "delivery_late"], "none", "late_delivery"),
+    (["request_human"], "none", "general"),
+    (["greet"], "severe", "severe"),
+    ([], "none", "general"),
+])
+def test_conversation_situation_keeps_the_specific_one(intents, severity, expected):
+    bank = {**BANK, "intents": {**BANK["intents"], "request_human": "general"}}
+    assert conversation_situation(bank, intents, severity) == expected
