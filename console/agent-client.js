@@ -27,6 +27,10 @@ export const AGENT_EVENTS = Object.freeze({
   TRANSFER: "transfer",
   RESOLVE: "resolve",
   SET_STATUS: "set_status",
+  CANNED_REPLIES: "canned_replies",
+  CANNED_LIST: "canned_list",
+  CANNED_SAVE: "canned_save",
+  CANNED_DELETE: "canned_delete",
 });
 
 /** POST /api/agents/login; returns `{token, agent}` or throws an Error with the server's words. */
@@ -77,7 +81,7 @@ export class AgentClient {
     });
     const on = (name) => (payload) => handlers[name] && handlers[name](payload || {});
     for (const name of [AGENT_EVENTS.AGENT_STATE, AGENT_EVENTS.QUEUE, AGENT_EVENTS.HANDOFF_OFFERED,
-      AGENT_EVENTS.MESSAGE, AGENT_EVENTS.TYPING, AGENT_EVENTS.CONVERSATION_UPDATED]) {
+      AGENT_EVENTS.MESSAGE, AGENT_EVENTS.TYPING, AGENT_EVENTS.CONVERSATION_UPDATED, AGENT_EVENTS.CANNED_REPLIES]) {
       this.socket.on(name, on(name));
     }
     this.socket.on("connect", () => handlers.connection && handlers.connection("online"));

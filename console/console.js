@@ -7,11 +7,12 @@
  */
 
 import { ActionsView } from "./actions-view.js";
-import { AGENT_EVENTS as E, AgentClient, fetchJson, login } from "./agent-client.js";
+import { AGENT_EVENTS as E, AgentClient, login } from "./agent-client.js";
+import { CannedManager } from "./canned-view.js";
 import { Composer } from "./composer.js";
 import { renderContext } from "./context-view.js";
 import { handoffNotice, titleBadge, toast, unlockAudio } from "./notify.js";
-import { customerName, renderHeader, topicOrder } from "./conversation-header.js";
+import { customerName, renderHeader } from "./conversation-header.js";
 import { QueueView } from "./queue-view.js";
 import { clearSession, savedOpenIds, saveOpenIds, tokenStore } from "./session.js";
 import { signInScreen, workspace } from "./shell.js";
@@ -38,6 +39,13 @@ class Console {
     this.composer = new Composer(nodes.composer, {
       send: (text, asNote) => this.send(text, asNote),
       typing: (on) => this.activeId && this.client.emit(E.TYPING, { conversation_id: this.activeId, typing: on }),
+      manageCanned: () => this.canned.open(),
+    });
+    this.canned = new CannedManager(root, {
+      list: () => this.client.request(E.CANNED_LIST, {}),
+      save: (item) => this.client.request(E.CANNED_SAVE, item),
+      remove: (id) => this.client.request(E.CANNED_DELETE, { id }),
+      errorText,
     });
     this.actions = new ActionsView(nodes.actions, {
       grant: (grant) => this.grant(grant),
@@ -45,7 +53,6 @@ class Console {
       transfer: () => this.flow(E.TRANSFER, {}),
       resolve: (disposition) => this.flow(E.RESOLVE, { disposition }),
     });
-    fetchJson("/api/phrase-bank").then((bank) => bank && this.composer.setPhraseBank(bank));
     nodes.availability.addEventListener("click", () => this.toggleAvailability());
     nodes.signOut.addEventListener("click", () => signOut());
     this.client = new AgentClient(io, token, {
@@ -57,6 +64,7 @@ class Console {
       [E.MESSAGE]: (payload) => this.onMessage(payload),
       [E.TYPING]: (payload) => this.onTyping(payload),
       [E.CONVERSATION_UPDATED]: (payload) => this.onUpdated(payload),
+      [E.CANNED_REPLIES]: ({ items }) => this.onCanned(items || []),
     });
     this.renderMine();
   }
@@ -178,9 +186,7 @@ class Console {
     const mine = this.isMine(view);
     renderHeader(this.nodes, view, mine, { claim: () => this.claim(view.id), close: () => this.closeTab(view.id) });
     this.transcript.reset(view.messages || [], customerName(view));
-    this.composer.load(view, {
-      firstName: customerName(view).split(" ")[0], order: topicOrder(view), agent: this.agent && this.agent.display_name,
-    });
+    this.composer.load(view);
     this.composer.setEnabled(mine, mine ? "" : "Claim this conversation to reply.");
     this.nodes.actions.hidden = !mine;
     if (mine) this.actions.render(view, this.agent);
@@ -225,6 +231,12 @@ class Console {
     entry.view.assignee = assignee || null;
     if (id === this.activeId) this.renderActive();
     this.renderMine();
+  }
+
+  /** The team changed its canned replies: show them, and refresh the open conversation's (filled) copies. */
+  onCanned(items) {
+    this.canned.setItems(items);
+    if (this.activeId) this.open(this.activeId, { quiet: true });
   }
 
   async send(text, asNote) {

@@ -1,6 +1,5 @@
 /**
- * The head of an open conversation: who, status, why it was handed off, and the order it
- * is about (for the phrase bank's `{order}`).
+ * The head of an open conversation: who, status and why it was handed off.
  */
 
 import { clear, el } from "../shared/dom.js";
@@ -45,16 +44,3 @@ export function renderHeader(nodes, view, mine, actions) {
   }
   nodes.convHeaderActions.append(el("button", { type: "button", class: "btn btn-ghost btn-small", text: "Close tab", onclick: actions.close }));
 }
-
-/** The order the conversation is about: last one the customer named, else the most pressing. */
-export function topicOrder(view) {
-  for (const message of [...(view.messages || [])].reverse()) {
-    const entity = message.parse && (message.parse.entities || []).find((e) => e.entity === "order_number");
-    if (entity && entity.value) return String(entity.value).replace(/^#/, "");
-  }
-  const context = view.customer_context || {};
-  if (context.pressing_issue && context.pressing_issue.order) return String(context.pressing_issue.order);
-  const orders = context.orders || [];
-  return orders.length ? String(orders[0].number) : "";
-}
-

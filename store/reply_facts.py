@@ -38,13 +38,13 @@ from store.read.billing import duplicate_charges
 from store.read.context import most_pressing_issue
 from store.read.orders import days_late, issue_items, items_value
 from store.read.values import normalize_order_number
-from store.resolution_policy import ResolutionPolicy
+from store.resolution_policy import ResolutionPolicy, default_policy
 from store.resolutions import check_grant
 
 # Facts a reply may depend on (the designers' `reply_claims:` in policy/phrase_bank.yml name them).
 ORDER = "order"  # a verified order is known
 GIFT = "gift"  # that order is a gift
-PAID_SHIPPING = "paid_shipping"  # the customer paid for its shipping
+PAID_SHIPPING = "paid_shipping"  # the customer paid extra for fast (express / overnight) shipping
 LATE = "late"  # it is past its promised date
 SHIPPING_CREDIT = "shipping_credit"  # this agent may credit the shipping paid
 REPLACEMENT = "replacement"  # this agent may replace its damaged or wrong items
@@ -114,20 +114,20 @@ def topic_order(session: Session, conv: Conversation) -> Optional[Order]:
     for number in _named_numbers(messages):
         order = session.execute(select(Order).where(Order.number == number)).scalar_one_or_none()
         if allowed(order):
-            return original(order)  # type: ignore[arg-type]
+            return original(order)
     granted_on = session.execute(select(Resolution.order_id).where(
         Resolution.conversation_id == conv.id, Resolution.order_id.isnot(None))
         .order_by(Resolution.id)).scalars().first()
     for order_id in ([granted_on] if granted_on is not None else []) + verified:
         order = session.get(Order, order_id)
         if allowed(order):
-            return original(order)  # type: ignore[arg-type]
+            return original(order)
     if conv.customer_id is not None:
         issue = most_pressing_issue(session, conv.customer_id) or {}
         if issue.get("order"):
             order = session.execute(select(Order).where(Order.number == str(issue["order"]))).scalar_one_or_none()
             if allowed(order):
-                return original(order)  # type: ignore[arg-type]
+                return original(order)
     return None
 
 
@@ -146,6 +146,7 @@ def reply_facts(session: Session, conversation_id: int, agent_id: int,
     conv = session.get(Conversation, conversation_id)
     if conv is None:
         return ReplyFacts()
+    policy = policy or default_policy()
     customer = session.get(Customer, conv.customer_id) if conv.customer_id is not None else None
     order = topic_order(session, conv)
     facts: Set[str] = set()
@@ -154,7 +155,7 @@ def reply_facts(session: Session, conversation_id: int, agent_id: int,
         if order.is_gift:
             facts.add(GIFT)
         shipping = Decimal(str(order.shipping_paid or 0))
-        if shipping > 0:
+        if shipping > 0 and order.shipping_method.value in policy.credit_methods:
             facts.add(PAID_SHIPPING)
         if order.status not in (OrderStatus.DELIVERED, OrderStatus.CANCELLED, OrderStatus.RETURNED) \
                 and days_late(order) > 0:

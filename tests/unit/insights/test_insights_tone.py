@@ -122,3 +122,11 @@ def test_banned_matching(text, expected):
 ])
 def test_validating_first_line(text, validates):
     assert default_rules().validates(text, use_bank=False) is validates
+
+
+def test_the_default_canned_replies_are_checked_with_file_and_line(project):
+    path = project / "policy" / "canned_replies.yml"
+    line = _plant(path, "Thank you for bearing with me", "Unfortunately, thank you for bearing with me")
+    found = [str(v) for v in tone.lint(project)]
+    assert any(v.startswith(f"policy/canned_replies.yml:{line}:") and '"unfortunately" in canned./wait' in v
+               for v in found), found
