@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
@@ -90,3 +91,13 @@ def test_canned_replies_are_filled_and_say_what_does_not_hold(bank):
     out = replies.canned(items, bank, ANONYMOUS)
     assert out[0]["text"] == "Sorry, your order is late." and out[0]["unkept"] == []
     assert out[1]["unkept"] == ["order_refund"]
+
+
+PROMISE_WORDS = re.compile(r"\b(refund\w*|replac\w*|credit\w*|gift\w*|express|overnight|unlock\w*|label)\b", re.I)
+
+
+def test_every_promise_in_the_bank_is_a_claim_the_service_checks(bank):
+    """A designer's new 'I'll refund ...' cannot slip through unchecked."""
+    unchecked = [text for section in ("agent_replies", "situations") for texts in bank[section].values()
+                 for text in texts if PROMISE_WORDS.search(text) and not replies.claims(text, bank["reply_claims"])]
+    assert unchecked == []
