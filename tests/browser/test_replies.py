@@ -1,14 +1,28 @@
 """Issue 12 in two real browsers: the suggested replies panel (three best fits in full, the
 rest behind "More", nothing named or promised that isn't verified), "/late" expanding in the
-composer, and the team's canned replies edited in the console."""
+composer, and the team's canned replies edited in the console.
+
+The panel and the composer depend on the service and the store only, so this runs against one
+handoff node with no Rasa behind it (``tests.stack.running_node``): the visitor's message goes
+straight to the queue, as it does whenever the assistant is down.
+"""
 
 from __future__ import annotations
 
 import re
+from typing import Iterator
 
+import pytest
 from playwright.sync_api import expect
 
 from tests.browser import flows
+from tests.stack import running_node
+
+
+@pytest.fixture(scope="module")
+def node_url() -> Iterator[str]:
+    with running_node() as running:
+        yield running.base_url
 
 LOST = "I'm so sorry order {order} seems to have gone missing, {name}. Let's trace it with the carrier together."
 
@@ -18,7 +32,8 @@ def _fully_shown(locator) -> bool:
     return locator.evaluate("n => n.scrollHeight <= n.clientHeight + 1 && n.scrollWidth <= n.clientWidth + 1")
 
 
-def test_suggestions_panel_and_canned_replies(base_url, pages, watch):
+def test_suggestions_panel_and_canned_replies(node_url, pages, watch):
+    base_url = node_url
     agent = pages(viewport={"width": 1440, "height": 900})
     customer = pages()
     flows.sign_in(agent, base_url, "dana")

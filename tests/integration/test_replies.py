@@ -1,13 +1,27 @@
 """Issue 12 over the real service: the team's canned replies (shared by every console) and
-suggested replies filled from verified context, promising only what each agent may grant."""
+suggested replies filled from verified context, promising only what each agent may grant.
+
+One handoff node on a fresh store with no Rasa behind it (``tests.stack.running_node``): what
+is tested here is decided by the service and the store, and with the bot down every message
+goes to the queue, where agents claim it.
+"""
 
 from __future__ import annotations
+
+from typing import Iterator
 
 import pytest
 
 from tests.integration.clients import Agent, Customer, identity_token
+from tests.stack import Stack, running_node
 
 pytestmark = pytest.mark.timeout(300, func_only=True)
+
+
+@pytest.fixture(scope="module")
+def stack() -> Iterator[Stack]:
+    with running_node() as running:
+        yield running
 
 
 def test_canned_replies_are_shared_checked_and_filled(stack) -> None:
@@ -71,7 +85,7 @@ def test_suggestions_name_the_verified_customer_and_stay_within_each_agents_budg
     liam = Customer(stack.base_url)
     try:
         liam.start(identity_token=identity_token(stack.base_url, "liam@example.com"))
-        liam.ask("I want to talk to a real person about my order 1051 please")
+        liam.ask("I want to talk to a real person about my order 1051 please")  # queued: the bot is down
         cid = _queued(dana, liam.session_id)
         peek = sam.call("open", {"conversation_id": cid})["conversation"]  # Sam's budget is $50
         view = dana.call("claim", {"conversation_id": cid})["conversation"]  # Dana's is $100
