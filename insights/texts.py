@@ -2,6 +2,7 @@
 
 - ``domain.yml``: each response variation's text and button titles;
 - ``policy/phrase_bank.yml``: the situation openers and the agents' suggested replies;
+- ``policy/assist.yml``: the recap sentence an agent sends, and the situation words it is built from;
 - ``bot/actions/*.py``: string literals in module-level UPPER_CASE constants (the actions'
   reply lists) and literal arguments of ``reply.say(...)`` (parsed with ``ast``, never imported).
 """
@@ -27,7 +28,7 @@ class Text:
     line: int
     where: str  # "utter_greet", "situations.damaged", "REPLACED"
     text: str
-    kind: str  # response | button | situation | agent_reply | action
+    kind: str  # response | button | situation | agent_reply | recap | recap_part | action
 
 
 def _get(node: Optional[Node], key: str) -> Optional[Node]:
@@ -78,6 +79,23 @@ def bank_texts(root: Path, rel: str = "policy/phrase_bank.yml") -> List[Text]:
             for phrase in phrases.value if isinstance(phrases, SequenceNode) else []:
                 if isinstance(phrase, ScalarNode):
                     out.append(Text(rel, phrase.start_mark.line + 1, f"{section}.{name.value}", phrase.value, kind))
+    return out
+
+
+def assist_texts(root: Path, rel: str = "policy/assist.yml") -> List[Text]:
+    """The customer-facing part of the agent assist: ``recap`` lines and the ``about``/``worry`` they hold."""
+    if not (root / rel).exists():
+        return []
+    doc = _compose(root / rel)
+    recap = _get(doc, "recap")
+    out = [Text(rel, t.start_mark.line + 1, "recap", t.value, "recap")
+           for t in (recap.value if isinstance(recap, SequenceNode) else []) if isinstance(t, ScalarNode)]
+    for name, block in _items(_get(doc, "situations")):
+        for key in ("about", "worry", "urgent_worry"):
+            node = _get(block, key)
+            if isinstance(node, ScalarNode):
+                out.append(Text(rel, node.start_mark.line + 1, f"situations.{name.value}.{key}", node.value,
+                                "recap_part"))
     return out
 
 

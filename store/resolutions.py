@@ -82,13 +82,15 @@ def check_grant(
     agent_id: Optional[int] = None,
     policy: Optional[ResolutionPolicy] = None,
     conversation_id: Optional[int] = None,
+    lock: bool = True,
 ) -> GrantCheck:
     """Decide whether ``actor`` may grant ``kind`` worth ``amount`` on its own.
 
     The bot: per-kind limits (for everything of that kind in the conversation), once per
     order, VIPs above ``vip_human_over``; whatever it may not grant, a person may
     (``needs_human``). An agent: their own budget for the whole incident. Nobody gives back
-    more money than was paid for the order. Locks the order row first (held until commit).
+    more money than was paid for the order. Locks the order row first (held until commit);
+    ``lock=False`` only previews (the console's next best action): the grant checks again, locked.
     """
     policy = policy or default_policy()
     value = Decimal(str(amount))
@@ -98,7 +100,8 @@ def check_grant(
     if customer is None:
         raise NotFound(f"There is no customer {customer_id}.")
     if order_id is not None:
-        lock_row(session, Order, order_id)
+        if lock:
+            lock_row(session, Order, order_id)
         if kind in MONEY_KINDS:
             back, paid = granted(session, order_id=order_id), paid_for(session, order_id)
             if back + value > paid:

@@ -12,6 +12,8 @@ from sqlalchemy.orm import Session
 from common.phrase_bank import situation_for
 from handoff import errors
 from handoff import events as ev
+from handoff.service import next_action, summary
+from handoff.service.assist_policy import load_assist_policy
 from handoff.service.context import Service
 from store import agents as agent_store
 from store import conversations as conv_store
@@ -37,7 +39,7 @@ def conversation_view(s: Session, svc: Service, conversation_id: int, agent_id: 
         for m in customer_msgs if m.parse
     ][-LAST_INTENTS:]
     situation = situation_for(svc.phrase_bank, [i["intent"] for i in last_intents], conv.severity.value)
-    return {
+    view: Dict[str, Any] = {
         "id": conv.id,
         "session_id": conv.session_id,
         "status": conv.status.value,
@@ -57,8 +59,34 @@ def conversation_view(s: Session, svc: Service, conversation_id: int, agent_id: 
         "last_intents": last_intents,
         "situation": situation,
         "suggested_replies": suggestions(svc.phrase_bank, situation, conv.severity.value),
-        "grantable": agent_store.grant_options(s, agent_id, conv.customer_id),
+        "grantable": agent_store.grant_options(s, agent_id, conv.customer_id, conversation_id=conv.id),
     }
+    view["summary"] = handoff_summary(s, svc, view, agent_id)
+    return view
+
+
+def handoff_summary(s: Session, svc: Service, view: Dict[str, Any], agent_id: int) -> Dict[str, Any]:
+    """The summary at the top of the view (``handoff.service.summary``) with its next best action."""
+    policy = load_assist_policy(svc.settings.policy_path("assist.yml"))
+    context = view.get("customer_context") or {}
+    facts = queries.conversation_facts(s, view["id"])
+    own = [o["number"] for o in context.get("orders") or []] if context else list(facts["verified_orders"])
+    resolutions = list(context.get("resolutions") or []) + list(facts["resolutions"])
+    inp = summary.SummaryInput(
+        conversation_id=view["id"], status=view["status"], severity=view["severity"],
+        profile=context.get("profile"), own_orders=own, pressing_issue=context.get("pressing_issue"),
+        resolutions=resolutions, facts=facts, messages=view["messages"], handoff=view["handoff"],
+        bank=svc.phrase_bank)
+    out = summary.build(policy, inp)
+    fitting, covered = next_action.candidates(policy, out["situation"], out["order"], view["grantable"], resolutions)
+    checks, amounts = [], []
+    for option in fitting:  # previewed by the grant's own rule, until one is allowed
+        amounts.append(agent_store.option_amount(option))
+        checks.append(agent_store.check_option(s, agent_id, view["id"], option))
+        if checks[-1].allowed:
+            break
+    out["next_best_action"] = next_action.next_best_action(policy, out["situation"], fitting, checks, covered, amounts)
+    return out
 
 
 def reasons(handoff_reasons: List[str], detections: List[Optional[Dict[str, Any]]]) -> List[str]:
