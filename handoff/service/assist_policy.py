@@ -29,7 +29,7 @@ class AssistPolicy:
     topics: Dict[str, str]
     moods: Dict[str, str]
     issues: Dict[str, str]
-    issue_situations: Dict[str, str]
+    issue_intents: Dict[str, str]
     situations: Dict[str, SituationAssist]
     already_granted_step: str
     over_budget_step: str
@@ -64,7 +64,7 @@ class AssistPolicy:
         if not recap or any("{about}" not in t or "{worry}" not in t for t in recap):
             raise ValueError("assist.yml: every `recap` line needs {about} and {worry}")
         return cls(wants=texts("wants"), want_fallback=str(raw["want_fallback"]), topics=texts("topics"),
-                   moods=texts("moods"), issues=texts("issues"), issue_situations=texts("issue_situations"),
+                   moods=texts("moods"), issues=texts("issues"), issue_intents=texts("issue_intents"),
                    situations=situations, already_granted_step=str(raw["already_granted_step"]),
                    over_budget_step=str(raw["over_budget_step"]), recap=recap, lines=texts("lines"),
                    confirmations=texts("confirmations"))

@@ -90,14 +90,20 @@ def topic_order(inp: SummaryInput) -> Optional[str]:
     return str(verified[-1]) if verified else None
 
 
+def issue_intent(policy: AssistPolicy, inp: SummaryInput) -> Optional[str]:
+    """The intent the pressing issue stands for (``issue_intents``), or None."""
+    return policy.issue_intents.get(str(inp.pressing_issue.get("kind"))) if inp.pressing_issue else None
+
+
+def issue_situation(policy: AssistPolicy, inp: SummaryInput) -> Optional[str]:
+    """The phrase-bank situation of the pressing issue, or None."""
+    intent = issue_intent(policy, inp)
+    return situation_for(inp.bank, [intent]) if intent else None
+
+
 def situation(policy: AssistPolicy, inp: SummaryInput) -> str:
-    """The phrase-bank situation of what they want (else of the pressing issue)."""
-    intent = primary_intent(policy, inp)
-    if intent is None and inp.pressing_issue:
-        mapped = policy.issue_situations.get(str(inp.pressing_issue.get("kind")))
-        if mapped:
-            return mapped
-    return situation_for(inp.bank, [intent], inp.severity)
+    """The phrase-bank situation of what they want (said, else suggested by the pressing issue)."""
+    return situation_for(inp.bank, [primary_intent(policy, inp) or issue_intent(policy, inp)], inp.severity)
 
 
 def who(policy: AssistPolicy, inp: SummaryInput) -> JSON:
@@ -127,16 +133,21 @@ def issue_line(policy: AssistPolicy, issue: Optional[JSON]) -> Optional[str]:
 
 
 def want(policy: AssistPolicy, inp: SummaryInput, order: Optional[str], where: str) -> str:
-    """One sentence: who wants what (with the pressing issue when it is about the same thing)."""
+    """One sentence: who wants what (with the pressing issue when it is about the same thing;
+    a guess from the pressing issue when they haven't said)."""
     subject = str(inp.profile.get("first_name") or inp.profile.get("name")) if inp.profile \
         else policy.line("subject_anonymous")
     intent = primary_intent(policy, inp)
-    wanted = policy.wants[intent].format(order=_order_suffix(order)) if intent else policy.want_fallback
-    issue = inp.pressing_issue
-    if issue and policy.issue_situations.get(str(issue.get("kind"))) == where:
-        line = issue_line(policy, issue)
-        if line:
-            return policy.line("want_issue", subject=subject, want=wanted, issue=line)
+    line = issue_line(policy, inp.pressing_issue)
+    if intent is None:
+        guess = issue_intent(policy, inp)
+        if guess in policy.wants and line:
+            return policy.line("want_guess", subject=subject, want=policy.wants[guess].format(
+                order=_order_suffix(order)), issue=line)
+        return policy.line("want", subject=subject, want=policy.want_fallback)
+    wanted = policy.wants[intent].format(order=_order_suffix(order))
+    if line and issue_situation(policy, inp) == where:
+        return policy.line("want_issue", subject=subject, want=wanted, issue=line)
     return policy.line("want", subject=subject, want=wanted)
 
 
@@ -252,7 +263,7 @@ def recap(policy: AssistPolicy, inp: SummaryInput, where: str, order: Optional[s
     block = policy.situation(where)
     issue = inp.pressing_issue
     about = block.about.format(order=_order_suffix(order))
-    if issue and policy.issue_situations.get(str(issue.get("kind"))) == where and issue.get("text"):
+    if issue and issue.get("text") and issue_situation(policy, inp) == where:
         about = str(issue["text"])
     urgent = any(float(((m.get("detection") or {}).get("signals") or {}).get("urgency") or 0) > 0
                  for m in inp.customer_messages)

@@ -186,3 +186,19 @@ def test_the_policy_refuses_a_recap_without_its_placeholders() -> None:
         AssistPolicy.from_mapping({"situations": {"general": {"about": "a", "worry": "b", "step": "c"}},
                                    "recap": ["So just to confirm: {about}."], "want_fallback": "x",
                                    "already_granted_step": "x", "over_budget_step": "x"})
+
+
+def test_a_customer_who_only_asked_for_a_person_gets_the_pressing_issue_as_a_guess(policy) -> None:
+    inp = make([customer(1, "I'd like to talk to a human please", "request_human")], profile=MAYA, issue=LATE,
+               own=["1042"])
+    out = summary.build(policy, inp)
+    assert out["situation"] == "late_delivery" and out["order"] == "1042"
+    assert out["want"] == ("Maya hasn't said yet; most likely they want their late order #1042 to arrive, "
+                           "or to have it put right (order #1042 is 3 day(s) late).")
+    assert "your order #1042 is running 3 days late" in out["recap"]["text"]
+
+
+def test_nobody_said_anything_specific_and_nothing_is_pressing(policy) -> None:
+    out = summary.build(policy, make([customer(1, "hello", "greet")]))
+    assert out["want"] == f"The visitor wants {policy.want_fallback}."
+    assert out["situation"] == "general" and out["recap"]["text"]
