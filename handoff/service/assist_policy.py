@@ -20,6 +20,7 @@ class SituationAssist:
     grants: Tuple[str, ...]
     grant_reason: str
     step: str
+    late_only: bool = False  # grants only on an order that is late or delayed
 
 
 @dataclass(frozen=True)
@@ -55,7 +56,8 @@ class AssistPolicy:
                 about=str(block["about"]), worry=str(block["worry"]),
                 urgent_worry=str(block.get("urgent_worry") or block["worry"]),
                 grants=tuple(str(g) for g in block.get("grants") or ()),
-                grant_reason=str(block.get("grant_reason") or ""), step=str(block["step"]))
+                grant_reason=str(block.get("grant_reason") or ""), step=str(block["step"]),
+                late_only=bool(block.get("late_only")))
             for name, block in (raw.get("situations") or {}).items()
         }
         if "general" not in situations:

@@ -8,7 +8,7 @@ now is the grant's own rule (``store.resolutions.check_grant``, previewed by
 
 from __future__ import annotations
 
-from typing import Any, Dict, List, Optional, Sequence, Tuple
+from typing import Any, Collection, Dict, List, Optional, Sequence, Tuple
 
 from handoff.service.assist_policy import AssistPolicy
 from store.resolutions import GrantCheck
@@ -23,20 +23,24 @@ def _same_target(option: JSON, res: JSON) -> bool:
 
 
 def candidates(policy: AssistPolicy, situation: str, order: Optional[str], options: Sequence[JSON],
-               resolutions: Sequence[JSON]) -> Tuple[List[JSON], Optional[JSON]]:
+               resolutions: Sequence[JSON], late: Collection[str] = ()) -> Tuple[List[JSON], Optional[JSON]]:
     """Grant options that fit, best first, and the resolution that already covers the best fit (or None).
 
     An option fits when its kind is one the situation names and, for an order-level grant, it
-    is on the order the conversation is about (when one is known). A kind already granted on
-    that order (or charge) is not offered again.
+    is on the order the conversation is about (when one is known) and, for a ``late_only``
+    situation, on one of the ``late`` orders. A kind already granted on that order (or charge)
+    is not offered again.
     """
+    block = policy.situation(situation)
     fitting: List[JSON] = []
     covered: Optional[JSON] = None
-    for kind in policy.situation(situation).grants:
+    for kind in block.grants:
         for option in options:
             if option.get("kind") != kind:
                 continue
             if kind != "refund" and order and str(option.get("order_number")) != str(order):
+                continue
+            if block.late_only and str(option.get("order_number")) not in {str(n) for n in late}:
                 continue
             earlier = next((r for r in resolutions if r.get("kind") == kind and r.get("status") != "pending_approval"
                             and _same_target(option, r)), None)

@@ -78,7 +78,11 @@ def handoff_summary(s: Session, svc: Service, view: Dict[str, Any], agent_id: in
         resolutions=resolutions, facts=facts, messages=view["messages"], handoff=view["handoff"],
         bank=svc.phrase_bank)
     out = summary.build(policy, inp)
-    fitting, covered = next_action.candidates(policy, out["situation"], out["order"], view["grantable"], resolutions)
+    orders = context.get("orders") if context else [queries.order_summary(queries.get_order(s, n))
+                                                    for n in facts["verified_orders"]]
+    late = [o["number"] for o in orders or [] if (o.get("days_late") or 0) > 0 or o.get("status") == "delayed"]
+    fitting, covered = next_action.candidates(policy, out["situation"], out["order"], view["grantable"], resolutions,
+                                              late)
     checks, amounts = [], []
     for option in fitting:  # previewed by the grant's own rule, until one is allowed
         amounts.append(agent_store.option_amount(option))

@@ -148,7 +148,7 @@ REPLACE = {"kind": "replacement", "order_number": "1051", "amount": 45.0, "label
 
 
 def test_the_grant_that_fits_the_situation_within_budget_is_the_next_best_action(policy) -> None:
-    fitting, covered = next_action.candidates(policy, "late_delivery", "1042", [REPLACE, CREDIT], [])
+    fitting, covered = next_action.candidates(policy, "late_delivery", "1042", [REPLACE, CREDIT], [], late=["1042"])
     assert fitting == [CREDIT] and covered is None
     nba = next_action.next_best_action(policy, "late_delivery", fitting,
                                        [GrantCheck(True, False, "within Dana's budget of $100.00")], None, [24.99])
@@ -159,7 +159,7 @@ def test_the_grant_that_fits_the_situation_within_budget_is_the_next_best_action
 
 
 def test_over_budget_suggests_no_grant_but_asking_a_lead(policy) -> None:
-    fitting, _ = next_action.candidates(policy, "late_delivery", "1042", [CREDIT], [])
+    fitting, _ = next_action.candidates(policy, "late_delivery", "1042", [CREDIT], [], late=["1042"])
     refused = GrantCheck(False, False, "$24.99 on top of the $40.00 already granted is above Sam's $50.00 budget")
     nba = next_action.next_best_action(policy, "late_delivery", fitting, [refused], None, [24.99])
     assert nba["kind"] == "step" and "grant" not in nba
@@ -169,7 +169,7 @@ def test_over_budget_suggests_no_grant_but_asking_a_lead(policy) -> None:
 def test_a_grant_already_given_is_not_suggested_again(policy) -> None:
     earlier = {"kind": "credit", "status": "granted", "order": "1042", "charge_id": None,
                "text": "Credit of $24.99 (granted, by bot): shipping"}
-    fitting, covered = next_action.candidates(policy, "late_delivery", "1042", [CREDIT], [earlier])
+    fitting, covered = next_action.candidates(policy, "late_delivery", "1042", [CREDIT], [earlier], late=["1042"])
     assert fitting == [] and covered is earlier
     nba = next_action.next_best_action(policy, "late_delivery", fitting, [], covered, [])
     assert nba["kind"] == "step" and nba["label"].startswith("Already done: Credit of $24.99")
@@ -202,3 +202,11 @@ def test_nobody_said_anything_specific_and_nothing_is_pressing(policy) -> None:
     out = summary.build(policy, make([customer(1, "hello", "greet")]))
     assert out["want"] == f"The visitor wants {policy.want_fallback}."
     assert out["situation"] == "general" and out["recap"]["text"]
+
+
+def test_a_credit_for_lateness_only_on_an_order_that_is_late(policy) -> None:
+    on_time = {**CREDIT, "order_number": "1088", "label": "Credit up to $40.00 for order #1088"}
+    fitting, covered = next_action.candidates(policy, "late_delivery", "1088", [on_time], [], late=["1042"])
+    assert fitting == [] and covered is None
+    nba = next_action.next_best_action(policy, "late_delivery", fitting, [], covered, [])
+    assert nba["kind"] == "step" and nba["label"] == policy.situation("late_delivery").step

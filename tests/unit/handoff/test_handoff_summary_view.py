@@ -70,3 +70,28 @@ async def test_over_the_agents_budget_no_grant_is_suggested(svc) -> None:
     nba = (await agents.open_view(svc, "agent-sam", sam, cid))["summary"]["next_best_action"]
     assert nba["kind"] == "step" and "grant" not in nba, nba
     assert "Sam's $50.00 budget" in nba["label"]
+
+
+async def test_an_anonymous_visitor_who_verified_an_order_is_unnamed_and_can_be_helped(svc) -> None:
+    from store.models import Order
+    from store.verification import mark_verified
+
+    svc.rasa.replies["my order is late"] = BotTurn(messages=[{"text": "What's the order number?"}],
+                                                   parse={"intent": {"name": "delivery_late", "confidence": 0.9}})
+    await sessions.open_session(svc, "anon", None, None, None)
+    await turns.customer_message(svc, "anon", "my order is late", None, None)
+    await turns.customer_message(svc, "anon", "a person please", None, None)
+    await svc.drain()
+    cid = svc.customers["anon"].conversation_id
+    dana, view = await _claim(svc, "dana", cid)
+    assert view["summary"]["who"] == {"verified": False, "name": None, "text": view["summary"]["who"]["text"]}
+    assert view["summary"]["next_best_action"]["kind"] == "step"
+
+    order_id = await svc.run(lambda s: s.execute(select(Order.id).where(Order.number == "1042")).scalar_one())
+    await svc.run(mark_verified, cid, order_id)
+    summary = (await agents.open_view(svc, "agent-dana", dana, cid))["summary"]
+    assert summary["who"]["name"] is None and "#1042" in summary["who"]["text"]
+    assert "Maya" not in summary["recap"]["text"]
+    nba = summary["next_best_action"]
+    assert nba["kind"] == "grant" and nba["grant"]["order_number"] == "1042", nba
+    assert (await agents.grant(svc, dana, cid, nba["grant"]))["ok"]
