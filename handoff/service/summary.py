@@ -236,10 +236,12 @@ def _open_question(inp: SummaryInput) -> Optional[str]:
     for message in reversed([m for m in inp.messages if not m.get("private")]):
         if message.get("sender") == "customer":
             return None
-        payloads = {q.get("payload") for q in message.get("quick_replies") or []}
-        if message.get("sender") == "bot" and "/affirm" in payloads:
-            asks = [s.strip() for s in re.findall(r"[^.!?]*\?", str(message.get("text") or ""))]
-            return (asks[-1] if asks else str(message.get("text") or ""))[:160] or None
+        if message.get("sender") != "bot":
+            continue
+        if "/affirm" not in {q.get("payload") for q in message.get("quick_replies") or []}:
+            return None  # the bot's latest word is not a yes/no question
+        asks = [s.strip() for s in re.findall(r"[^.!?]*\?", str(message.get("text") or ""))]
+        return (asks[-1] if asks else str(message.get("text") or ""))[:160] or None
     return None
 
 
