@@ -12,6 +12,7 @@ import re
 from playwright.sync_api import expect
 
 from tests.browser import flows
+from tests.browser.test_csp import _violations
 
 
 def _session_of(customer) -> str:
@@ -21,7 +22,8 @@ def _session_of(customer) -> str:
 
 
 def test_claiming_shows_the_summary_and_a_one_click_next_best_action(base_url, pages):
-    agent = pages(viewport={"width": 1440, "height": 1000})
+    agent = pages(viewport={"width": 1440, "height": 1000}, bypass_csp=False)  # the summary runs under the CSP
+    violations = _violations(agent)
     customer = pages()
     flows.sign_in(agent, base_url, "dana")
     flows.open_shop(customer, base_url, "maya@example.com")
@@ -47,3 +49,4 @@ def test_claiming_shows_the_summary_and_a_one_click_next_best_action(base_url, p
     assert recap.startswith(("Maya", "Just so", "Let me")) and "http" not in recap
     summary.get_by_role("button", name="Send recap").click()
     expect(customer.locator(".sw-from-agent .sw-text", has_text=recap[:60])).to_be_visible(timeout=15_000)
+    assert violations == []
