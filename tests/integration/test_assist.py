@@ -16,6 +16,12 @@ from tests.integration.scenario_support import StoreView
 pytestmark = pytest.mark.timeout(300, func_only=True)
 
 
+def resolve_all(agent: Agent, acks: list) -> None:
+    """Leave the agent free for later tests (capacity)."""
+    for ack in acks:
+        agent.call("resolve", {"conversation_id": ack["conversation"]["id"], "disposition": "resolved"})
+
+
 def claimed(agent: Agent, customer: Customer) -> dict:
     """Wait until the customer's conversation is queued, claim it, return the claim ack."""
     item = agent.rec.wait_for("queue", lambda d: any(i["session_id"] == customer.session_id for i in d["items"]))
@@ -29,10 +35,12 @@ def test_the_claim_carries_the_summary_and_the_next_best_action_grants_in_one_st
     store = StoreView(stack.database_url)
     store.undo_grants("1042")  # earlier tests in this session may have credited it
     maya, dana = Customer(stack.base_url), Agent(stack.base_url, "dana")
+    acks: list = []
     try:
         maya.start(identity_token=identity_token(stack.base_url, "maya@example.com"))
         maya.ask("I'd like to talk to a human please")
-        view = claimed(dana, maya)["conversation"]
+        acks.append(claimed(dana, maya))
+        view = acks[-1]["conversation"]
         summary = view["summary"]
         assert summary["who"]["verified"] is True and summary["who"]["name"] == "Maya Patel", summary["who"]
         assert "#1042" in summary["want"] and summary["order"] == "1042", summary["want"]
@@ -55,6 +63,7 @@ def test_the_claim_carries_the_summary_and_the_next_best_action_grants_in_one_st
         shown = maya.rec.wait_for("bot_uttered", lambda d: d["metadata"]["sender"] == "agent", start=mark)
         assert shown["text"] == recap
     finally:
+        resolve_all(dana, acks)
         maya.close()
         dana.close()
         store.undo_grants("1042")
@@ -63,15 +72,18 @@ def test_the_claim_carries_the_summary_and_the_next_best_action_grants_in_one_st
 
 def test_an_anonymous_visitor_is_never_named_in_the_summary(stack) -> None:
     visitor, dana = Customer(stack.base_url), Agent(stack.base_url, "dana")
+    acks: list = []
     try:
         visitor.start()
         visitor.ask("I'd like to talk to a human please")
-        summary = claimed(dana, visitor)["conversation"]["summary"]
+        acks.append(claimed(dana, visitor))
+        summary = acks[-1]["conversation"]["summary"]
         assert summary["who"]["verified"] is False and summary["who"]["name"] is None, summary["who"]
         assert summary["want"].startswith("The visitor")
         assert summary["next_best_action"]["kind"] == "step", "nothing is granted to an unverified visitor"
         names = ("Maya", "Liam", "Sofia", "Noah", "Emma", "Oliver", "Ava", "Lucas", "Chloe")
         assert not any(n in summary["recap"]["text"] for n in names), summary["recap"]
     finally:
+        resolve_all(dana, acks)
         visitor.close()
         dana.close()
