@@ -16,6 +16,7 @@ import { customerName, renderHeader } from "./conversation-header.js";
 import { QueueView } from "./queue-view.js";
 import { clearSession, savedOpenIds, saveOpenIds, tokenStore } from "./session.js";
 import { signInScreen, workspace } from "./shell.js";
+import { SummaryView } from "./summary-view.js";
 import { TranscriptView } from "./transcript-view.js";
 import { errorText } from "../shared/ack.js";
 import { clear, randomId } from "../shared/dom.js";
@@ -36,6 +37,9 @@ class Console {
       claim: (id) => this.claim(id), open: (id) => this.open(id), select: (id) => this.select(id),
     });
     this.transcript = new TranscriptView(nodes.transcript);
+    this.summary = new SummaryView(nodes.conversation, {
+      grant: (grant) => this.grant(grant), send: (text) => this.send(text, false),
+    });
     this.composer = new Composer(nodes.composer, {
       send: (text, asNote) => this.send(text, asNote),
       typing: (on) => this.activeId && this.client.emit(E.TYPING, { conversation_id: this.activeId, typing: on }),
@@ -185,6 +189,7 @@ class Console {
     const { view } = entry;
     const mine = this.isMine(view);
     renderHeader(this.nodes, view, mine, { claim: () => this.claim(view.id), close: () => this.closeTab(view.id) });
+    this.summary.render(view, mine);
     this.transcript.reset(view.messages || [], customerName(view));
     this.composer.load(view);
     this.composer.setEnabled(mine, mine ? "" : "Claim this conversation to reply.");

@@ -3,6 +3,7 @@
 - ``domain.yml``: each response variation's text and button titles;
 - ``policy/phrase_bank.yml``: the situation openers and the agents' suggested replies;
 - ``policy/canned_replies.yml``: the team's default canned replies (what a fresh store starts with);
+- ``policy/assist.yml``: the recap sentence an agent sends, and the situation words it is built from;
 - ``bot/actions/*.py``: string literals in module-level UPPER_CASE constants (the actions'
   reply lists) and literal arguments of ``reply.say(...)`` (parsed with ``ast``, never imported).
 """
@@ -28,7 +29,7 @@ class Text:
     line: int
     where: str  # "utter_greet", "situations.damaged", "REPLACED"
     text: str
-    kind: str  # response | button | situation | agent_reply | canned | action
+    kind: str  # response | button | situation | agent_reply | canned | recap | recap_part | action
 
 
 def _get(node: Optional[Node], key: str) -> Optional[Node]:
@@ -93,6 +94,23 @@ def canned_texts(root: Path, rel: str = "policy/canned_replies.yml") -> List[Tex
         if isinstance(text, ScalarNode):
             where = f"canned./{shortcut.value}" if isinstance(shortcut, ScalarNode) else "canned"
             out.append(Text(rel, text.start_mark.line + 1, where, text.value, "canned"))
+    return out
+
+
+def assist_texts(root: Path, rel: str = "policy/assist.yml") -> List[Text]:
+    """The customer-facing part of the agent assist: ``recap`` lines and the ``about``/``worry`` they hold."""
+    if not (root / rel).exists():
+        return []
+    doc = _compose(root / rel)
+    recap = _get(doc, "recap")
+    out = [Text(rel, t.start_mark.line + 1, "recap", t.value, "recap")
+           for t in (recap.value if isinstance(recap, SequenceNode) else []) if isinstance(t, ScalarNode)]
+    for name, block in _items(_get(doc, "situations")):
+        for key in ("about", "worry", "urgent_worry"):
+            node = _get(block, key)
+            if isinstance(node, ScalarNode):
+                out.append(Text(rel, node.start_mark.line + 1, f"situations.{name.value}.{key}", node.value,
+                                "recap_part"))
     return out
 
 

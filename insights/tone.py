@@ -1,6 +1,7 @@
 """``python -m insights.tone [--root DIR]``: the designers' tone linter (``make lint-tone``).
 
-Checks every text in ``domain.yml``, ``policy/phrase_bank.yml`` and ``bot/actions/*.py``
+Checks every text in ``domain.yml``, ``policy/phrase_bank.yml``, the recap lines of
+``policy/assist.yml`` and ``bot/actions/*.py``
 against ``policy/tone.yml``: banned phrases, responses to negative situations that don't
 open by validating, responses and situations with too few variations, and consequential
 actions (cancel, re-address, return) reachable without a recap-and-confirm. Prints
@@ -57,7 +58,7 @@ def variations(items: Sequence[T.Text], rules: ToneRules, lines: Dict[str, int])
     groups: Dict[tuple, set] = {}
     first: Dict[tuple, T.Text] = {}
     for t in items:
-        if t.kind in ("response", "situation", "agent_reply"):
+        if t.kind in ("response", "situation", "agent_reply", "recap"):
             key = (t.file, t.where)
             groups.setdefault(key, set()).add(" ".join(t.text.split()))
             first.setdefault(key, t)
@@ -82,7 +83,7 @@ def unconfirmed(root: Path, rules: ToneRules) -> List[Violation]:
 def lint(root: Path) -> List[Violation]:
     """Every violation in the project at ``root``, sorted by file and line."""
     rules = load_rules(root / "policy")
-    items = T.domain_texts(root) + T.bank_texts(root) + T.canned_texts(root) + T.action_texts(root)
+    items = T.domain_texts(root) + T.bank_texts(root) + T.canned_texts(root) + T.assist_texts(root) + T.action_texts(root)
     found = banned(items, rules) + not_validating(items, rules) + variations(items, rules, T.response_lines(root))
     found += unconfirmed(root, rules)
     return sorted(set(found))

@@ -29,10 +29,11 @@ from store.read.orders import (
     verify_order_owner,
 )
 from store.read.records import refunds_in_progress, resolution_dict, resolutions_for
+from store.read.summary import conversation_facts
 from store.read.values import JSON, normalize_email, normalize_order_number
 
 __all__ = [
-    "JSON", "charge_dict", "customer_brief", "customer_context", "customer_dict", "days_late", "duplicate_charges",
+    "JSON", "charge_dict", "conversation_facts", "customer_brief", "customer_context", "customer_dict", "days_late", "duplicate_charges",
     "duplicate_of", "duplicate_pairs", "find_customer_by_email", "find_order", "get_customer", "get_invoice",
     "get_order", "invoices_for", "late_orders", "list_customers", "most_pressing_issue", "normalize_email",
     "normalize_order_number", "order_summary", "order_timeline", "orders_for", "recent_charges",

@@ -90,7 +90,8 @@ def check_grant(
     order, VIPs above ``vip_human_over``; whatever it may not grant, a person may
     (``needs_human``). An agent: their own budget for the whole incident. Nobody gives back
     more money than was paid for the order. Locks the order row first (held until commit);
-    ``lock=False`` only asks (what the console may offer), and a grant checks again, locked.
+    ``lock=False`` only asks (what the console may offer, its next best action), and a grant checks again,
+    locked.
     """
     policy = policy or default_policy()
     value = Decimal(str(amount))

@@ -12,7 +12,8 @@ from sqlalchemy.orm import Session
 from common.phrase_bank import conversation_situation
 from handoff import errors
 from handoff import events as ev
-from handoff.service import replies
+from handoff.service import next_action, replies, summary
+from handoff.service.assist_policy import load_assist_policy
 from handoff.service.context import Service
 from handoff.service.plain_reasons import for_agents, plain_all
 from store import agents as agent_store
@@ -49,7 +50,7 @@ def conversation_view(s: Session, svc: Service, conversation_id: int, agent_id: 
     me = agent_store.get_agent(s, agent_id)
     me_name = me.display_name if me else None
     offered = replies.by_situation(svc.phrase_bank, situation, conv.severity.value, facts, me_name)
-    return {
+    view: Dict[str, Any] = {
         "id": conv.id,
         "session_id": conv.session_id,
         "status": conv.status.value,
@@ -72,8 +73,38 @@ def conversation_view(s: Session, svc: Service, conversation_id: int, agent_id: 
         "replies_by_situation": offered,
         "reply_facts": facts.to_dict(),
         "canned_replies": replies.canned(canned_store.list_canned(s), svc.phrase_bank, facts, me_name),
-        "grantable": agent_store.grant_options(s, agent_id, conv.customer_id),
+        "grantable": agent_store.grant_options(s, agent_id, conv.customer_id, conversation_id=conv.id),
     }
+    view["summary"] = handoff_summary(s, svc, view, agent_id)
+    return view
+
+
+def handoff_summary(s: Session, svc: Service, view: Dict[str, Any], agent_id: int) -> Dict[str, Any]:
+    """The summary at the top of the view (``handoff.service.summary``) with its next best action."""
+    policy = load_assist_policy(svc.settings.policy_path("assist.yml"))
+    context = view.get("customer_context") or {}
+    facts = queries.conversation_facts(s, view["id"])
+    own = [o["number"] for o in context.get("orders") or []] if context else list(facts["verified_orders"])
+    resolutions = list(context.get("resolutions") or []) + list(facts["resolutions"])
+    inp = summary.SummaryInput(
+        conversation_id=view["id"], status=view["status"], severity=view["severity"],
+        profile=context.get("profile"), own_orders=own, pressing_issue=context.get("pressing_issue"),
+        resolutions=resolutions, facts=facts, messages=view["messages"], handoff=view["handoff"],
+        bank=svc.phrase_bank)
+    out = summary.build(policy, inp)
+    orders = context.get("orders") if context else [queries.order_summary(queries.get_order(s, n))
+                                                    for n in facts["verified_orders"]]
+    late = [o["number"] for o in orders or [] if (o.get("days_late") or 0) > 0 or o.get("status") == "delayed"]
+    fitting, covered = next_action.candidates(policy, out["situation"], out["order"], view["grantable"], resolutions,
+                                              late)
+    checks, amounts = [], []
+    for option in fitting:  # previewed by the grant's own rule, until one is allowed
+        amounts.append(agent_store.option_amount(option))
+        checks.append(agent_store.check_option(s, agent_id, view["id"], option))
+        if checks[-1].allowed:
+            break
+    out["next_best_action"] = next_action.next_best_action(policy, out["situation"], fitting, checks, covered, amounts)
+    return out
 
 
 def reasons(handoff_reasons: List[str], detections: List[Optional[Dict[str, Any]]]) -> List[str]:

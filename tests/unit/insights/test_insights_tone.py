@@ -130,3 +130,15 @@ def test_the_default_canned_replies_are_checked_with_file_and_line(project):
     found = [str(v) for v in tone.lint(project)]
     assert any(v.startswith(f"policy/canned_replies.yml:{line}:") and '"unfortunately" in canned./wait' in v
                for v in found), found
+
+
+def test_the_assist_recap_is_linted_for_banned_phrases_and_variations(project):
+    assist = project / "policy" / "assist.yml"
+    line = _plant(assist, 'worry: "you\'ll be left without it"', 'worry: "you need to wait for it"')
+    text = assist.read_text()
+    start = text.index("\nrecap:\n") + len("\nrecap:\n")
+    kept = text[start:].splitlines()[:2]  # two recap lines: below the minimum of three
+    assist.write_text(text[:start] + "\n".join(kept) + "\n")
+    found = [str(v) for v in tone.lint(project)]
+    assert any(v.startswith(f"policy/assist.yml:{line}: \"you need to\" in situations.damaged.worry") for v in found), found
+    assert any("policy/assist.yml" in v and "recap has 2 distinct variation(s)" in v for v in found), found
