@@ -89,7 +89,7 @@ async def open_session(svc: Service, sid: str, session_id: Optional[str], last_s
                                                        "messages": done["transcript"],
                                                        "last_seq": done["last_seq"]})
     return ev.ok(session_id=done["session_id"], status=done["status"]["status"], last_seq=done["last_seq"],
-                 fresh=done["fresh"])
+                 fresh=done["fresh"], max_attachment_bytes=svc.settings.attachment_max_bytes)
 
 
 def connection(svc: Service, sid: str, session_id: Optional[str] = None) -> CustomerConn:
