@@ -7,7 +7,7 @@ limit), one service call, the answer. The file goes back with its checked type, 
 
 from __future__ import annotations
 
-from typing import Callable, Optional, Tuple
+from typing import Callable, Dict, Optional, Sequence, Tuple
 from urllib.parse import quote
 
 from sanic import Blueprint, Request, response
@@ -21,6 +21,7 @@ from handoff.service.clients import client_address
 from handoff.service.context import Service
 from handoff.service.filetypes import too_large_message
 from handoff.transport import parse
+from handoff.transport.http import error_response
 from handoff.transport.insights_http import bearer
 
 # Room for the multipart envelope around the file (boundaries, part headers).
@@ -33,19 +34,33 @@ FILE_CSP = "default-src 'none'; sandbox"
 def blueprint(service: Callable[[], Service]) -> Blueprint:
     bp = Blueprint("attachments")
 
+    @bp.options("/api/attachments")
+    async def preflight(request: Request) -> HTTPResponse:
+        """A widget on the shop's own origin asks first (custom headers): allowed for ``ALLOWED_ORIGINS``."""
+        headers = cors(service().settings.allowed_origins, request.headers.get("Origin"))
+        if headers:
+            headers.update({"Access-Control-Allow-Methods": "POST",
+                            "Access-Control-Allow-Headers": "Authorization, X-Session-Id, X-Identity-Token",
+                            "Access-Control-Max-Age": "600"})
+        return response.empty(status=204, headers=headers)
+
     @bp.post("/api/attachments", stream=True)
     async def upload(request: Request) -> HTTPResponse:
         svc = service()
-        args = {name: request.args.get(name) for name in ("conversation_id", "client_msg_id")}
-        conversation_id = _int(args["conversation_id"])
-        ack = await attachments.upload(
-            svc, lambda limit: read_file(request, limit),
-            address=client_address(svc.settings, request.ip or None, request.headers.get("X-Forwarded-For")),
-            session_id=request.headers.get("X-Session-Id") or None,
-            identity_token=request.headers.get("X-Identity-Token") or None,
-            agent_token=bearer(request) or None, conversation_id=conversation_id,
-            client_msg_id=parse.opt_str({"client_msg_id": args["client_msg_id"]}, "client_msg_id"))
-        return response.json(ack)
+        headers = cors(svc.settings.allowed_origins, request.headers.get("Origin"))
+        try:
+            ack = await attachments.upload(
+                svc, lambda limit: read_file(request, limit),
+                address=client_address(svc.settings, request.ip or None, request.headers.get("X-Forwarded-For")),
+                session_id=request.headers.get("X-Session-Id") or None,
+                identity_token=request.headers.get("X-Identity-Token") or None,
+                agent_token=bearer(request) or None, conversation_id=_int(request.args.get("conversation_id")),
+                client_msg_id=parse.opt_str({"client_msg_id": request.args.get("client_msg_id")}, "client_msg_id"))
+        except errors.HandoffError as exc:  # the one mapping, plus CORS so a shop page can read why
+            refused = error_response(request, exc)
+            refused.headers.update(headers)
+            return refused
+        return response.json(ack, headers=headers)
 
     @bp.get("/attachments/<public_id:str>")
     async def open_file(request: Request, public_id: str) -> HTTPResponse:
@@ -87,6 +102,13 @@ async def read_file(request: Request, limit: int) -> Tuple[bytes, Optional[str]]
     if part is None:
         raise errors.InvalidPayload("Send the file in a multipart field named `file`.")
     return part.body, part.name
+
+
+def cors(allowed: Sequence[str], origin: Optional[str]) -> Dict[str, str]:
+    """CORS headers for ``origin`` when ``ALLOWED_ORIGINS`` lets it in (no cookies are involved)."""
+    if not origin or ("*" not in allowed and origin not in allowed):
+        return {}
+    return {"Access-Control-Allow-Origin": "*" if "*" in allowed else origin, "Vary": "Origin"}
 
 
 def disposition(name: str, inline: bool) -> str:
