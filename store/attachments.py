@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Optional
+from typing import List, Optional, Set
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -32,3 +32,11 @@ def link_message(session: Session, attachment: Attachment, message_id: int) -> N
 def get_by_public_id(session: Session, public_id: str) -> Optional[Attachment]:
     """The attachment named ``public_id`` in URLs, or None."""
     return session.execute(select(Attachment).where(Attachment.public_id == public_id)).scalar_one_or_none()
+
+
+def known_storage_keys(session: Session, keys: List[str]) -> Set[str]:
+    """Which of ``keys`` (file names in ``ATTACHMENTS_DIR``) a row names."""
+    if not keys:
+        return set()
+    rows = session.execute(select(Attachment.storage_key).where(Attachment.storage_key.in_(keys))).scalars()
+    return set(rows)

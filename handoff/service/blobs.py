@@ -11,8 +11,9 @@ from __future__ import annotations
 import os
 import re
 import secrets
+import time
 from pathlib import Path
-from typing import Iterable, Optional
+from typing import Callable, Iterable, List, Optional, Set
 
 KEY = re.compile(r"^[0-9a-f]{32}$")
 
@@ -49,6 +50,29 @@ def remove(folder: Path, key: str) -> None:
     target = path_of(folder, key)
     if target is not None:
         target.unlink(missing_ok=True)
+
+
+def sweep(folder: Path, known: Callable[[List[str]], Set[str]], older_than_s: float = 3600.0,
+          batch: int = 500) -> int:
+    """Delete what a crash left behind: half-written parts, and files no row names (the commit
+    never happened). Only files older than ``older_than_s`` are looked at, so another node's
+    upload in progress is never touched. ``known(keys)``: which of ``keys`` rows name."""
+    if not folder.is_dir():
+        return 0
+    cutoff, removed = time.time() - older_than_s, 0
+    old = [p for p in folder.iterdir() if p.is_file() and p.stat().st_mtime < cutoff]
+    for part in [p for p in old if p.name.endswith(".part")]:
+        part.unlink(missing_ok=True)
+        removed += 1
+    keys = [p.name for p in old if KEY.match(p.name)]
+    for start in range(0, len(keys), batch):
+        chunk = keys[start:start + batch]
+        named = known(chunk)
+        for key in chunk:
+            if key not in named:
+                (folder / key).unlink(missing_ok=True)
+                removed += 1
+    return removed
 
 
 def inside_any(folder: Path, served: Iterable[Path]) -> bool:

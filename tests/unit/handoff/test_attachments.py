@@ -249,3 +249,18 @@ async def test_an_agent_sends_into_their_own_conversation_only(svc) -> None:
         await attachments.upload(svc, _reader(PDF_BYTES), address="a", agent_token="forged", conversation_id=cid)
 
 
+
+
+def test_the_sweep_removes_only_old_files_no_row_names(tmp_path) -> None:
+    import os
+
+    folder = tmp_path / "att"
+    kept, orphan, young = (blobs.save(folder, b"x") for _ in range(3))
+    part = folder / f".{'e' * 32}.part"
+    part.write_bytes(b"half")
+    old = time.time() - 7200
+    for path in (folder / kept, folder / orphan, part):
+        os.utime(path, (old, old))
+    removed = blobs.sweep(folder, lambda keys: {k for k in keys if k == kept})
+    assert removed == 2
+    assert sorted(p.name for p in folder.iterdir()) == sorted([kept, young])
