@@ -1,4 +1,4 @@
-"""Attachments over real HTTP and Socket.IO: Liam's photo of the broken vase reaches the bot and the agent.
+"""Attachments over real HTTP and Socket.IO: a photo of the broken vase reaches the bot and the agent.
 
 The customer uploads as their session (session id + identity token), the agent with their
 token; the links each side is sent open the file for them and 404 for anyone else; refused
@@ -44,21 +44,23 @@ def upload(base_url: str, data: bytes, name: str, *, session_id: Optional[str] =
                          files={"file": (name, data, content_type)}, timeout=60)
 
 
-def test_liam_sends_a_photo_the_bot_thanks_him_and_dana_sees_it(stack) -> None:
-    token = identity_token(stack.base_url, "liam@example.com")
-    liam, dana = Customer(stack.base_url), None
+def test_a_photo_of_the_broken_vase_is_thanked_for_and_dana_sees_it(stack) -> None:
+    # A visitor (the bot asks which order first, so it keeps the chat whatever order #1051 went through)
+    liam, dana, token = Customer(stack.base_url), None, None
     try:
-        liam.start(identity_token=token)
+        liam.start()
         liam.ask("The ceramic vase I sent as a gift arrived broken. I'm so disappointed.")
         photo = png()
         mark = liam.rec.mark()
-        resp = upload(stack.base_url, photo, "vase.png", session_id=liam.session_id, token=token)
+        resp = upload(stack.base_url, photo, "vase.png", session_id=liam.session_id)
         assert resp.status_code == 200, resp.text
         ack = resp.json()
         assert ack["ok"] and ack["attachment"]["mime"] == "image/png" and ack["attachment"]["size"] == len(photo)
         assert ack["message"]["attachment"] == {"type": "image", "payload": {"src": ack["attachment"]["url"]}}
         thanks = liam.rec.wait_for("bot_uttered", lambda d: d["metadata"]["seq"] > ack["seq"], 60, start=mark)
-        assert thanks["metadata"]["sender"] == "bot" and "photo" in thanks["text"], thanks
+        assert thanks["metadata"]["sender"] == "bot", thanks
+        assert thanks["text"].startswith(("Thank you for the photo", "Thanks for sending the photo",
+                                          "Thank you, that photo")), thanks  # the damaged situation's thanks
         # the customer's own link opens the file, with its checked type and nothing to run
         got = requests.get(ack["attachment"]["url"], timeout=30)
         assert got.status_code == 200 and got.content == photo
