@@ -54,3 +54,7 @@ def test_customer_attaches_a_photo_and_the_agent_sees_it_inline(base_url, pages)
     expect(link).to_have_text(re.compile("return-label.pdf"))
     href = link.get_attribute("href") or ""
     assert href.startswith(base_url + "/attachments/") and "access=" in href
+
+    # Hand back, so the conversation does not hold a place in Dana's capacity for later tests.
+    agent.get_by_role("button", name="Hand back to the assistant").click()
+    expect(agent.locator(".conv-meta")).not_to_contain_text("Assigned to you")
