@@ -7,8 +7,9 @@ service can import it without pulling in each other's frameworks.
 
 from __future__ import annotations
 
+import random
 from pathlib import Path
-from typing import Any, Dict, Mapping, Optional, Sequence, Union
+from typing import Any, Callable, Dict, Mapping, Optional, Sequence, Union
 
 import yaml
 
@@ -61,3 +62,15 @@ def conversation_situation(bank: Mapping[str, Any], intents: Sequence[Optional[s
         if situation in known and situation != GENERAL:
             return str(situation)
     return situation_for(bank, intents, severity)
+
+
+def attachment_thanks(bank: Mapping[str, Any], intents: Sequence[Optional[str]], kind: str,
+                      choose: Callable[[Sequence[str]], str] = random.choice) -> str:
+    """The assistant's thanks for a photo (``kind`` ``image``) or document, fitted to the situation.
+
+    The situation is :func:`situation_for` of the customer's intents; a situation with no
+    thanks of its own uses ``general`` (and an empty bank a plain line).
+    """
+    thanks = bank.get("attachment_thanks") or {}
+    lines = thanks.get(situation_for(bank, intents)) or thanks.get(GENERAL) or ["Thank you for the {what}, that helps."]
+    return str(choose([str(line) for line in lines])).replace("{what}", "photo" if kind == "image" else "document")

@@ -78,6 +78,11 @@ class Settings:
         outbox_dir: where the file sink writes one ``.eml`` per message when no SMTP host is set.
         smtp_host: send the outbox through this SMTP server instead (``smtp_*``: port, user,
             password, sender, STARTTLS).
+        attachments_dir: where uploaded files are kept (outside every served folder, random names);
+            with several nodes it must be one shared folder (every node serves every file).
+        attachment_max_bytes: the largest file accepted.
+        attachment_url_ttl_s: how long an attachment link handed to a participant opens the file.
+        limit_uploads: attachment uploads per identity (customer, agent) or client address.
     """
 
     database_url: str = f"sqlite:///{ROOT / 'var' / 'support.db'}"
@@ -111,6 +116,10 @@ class Settings:
     smtp_password: Optional[str] = None
     smtp_from: str = "support@example.com"
     smtp_starttls: bool = False
+    attachments_dir: Path = ROOT / "var" / "attachments"
+    attachment_max_bytes: int = 5 * 1024 * 1024
+    attachment_url_ttl_s: int = 12 * 3600
+    limit_uploads: Limit = Limit(10, 60.0)
     node_id: str = ""
     presence_ttl_s: float = 30.0
     presence_heartbeat_s: float = 10.0
@@ -187,6 +196,10 @@ def load_settings(env: Optional[Mapping[str, str]] = None) -> Settings:
         smtp_password=env.get("SMTP_PASSWORD") or None,
         smtp_from=get("SMTP_FROM", defaults.smtp_from),
         smtp_starttls=env.get("SMTP_STARTTLS", "") == "1",
+        attachments_dir=Path(get("ATTACHMENTS_DIR", defaults.attachments_dir)),
+        attachment_max_bytes=int(get("ATTACHMENT_MAX_BYTES", defaults.attachment_max_bytes)),
+        attachment_url_ttl_s=int(get("ATTACHMENT_URL_TTL_S", defaults.attachment_url_ttl_s)),
+        limit_uploads=limit("RATE_LIMIT_UPLOADS", "RATE_LIMIT_UPLOADS_WINDOW", defaults.limit_uploads),
         node_id=env.get("NODE_ID") or f"{get('HANDOFF_HOST', defaults.host)}:{get('HANDOFF_PORT', defaults.port)}",
         presence_ttl_s=float(get("PRESENCE_TTL_S", defaults.presence_ttl_s)),
         presence_heartbeat_s=float(get("PRESENCE_HEARTBEAT_S", defaults.presence_heartbeat_s)),

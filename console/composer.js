@@ -8,6 +8,7 @@
  * names or orders itself.
  */
 
+import { ACCEPT } from "../shared/attachments.js";
 import { clear, el } from "../shared/dom.js";
 
 const SITUATION_LABELS = {
@@ -40,8 +41,8 @@ const SHORTCUT_AT_CARET = /(^|\s)\/([a-z0-9_-]*)$/i;
 export class Composer {
   /**
    * @param {HTMLElement} root
-   * @param {{send: (text: string, asNote: boolean) => Promise<string|null>, typing: (on: boolean) => void,
-   *   manageCanned: () => void}} actions
+   * @param {{send: (text: string, asNote: boolean) => Promise<string|null>, sendFile: (file: File) => Promise<?string>,
+   *   typing: (on: boolean) => void, manageCanned: () => void}} actions
    */
   constructor(root, actions) {
     this.actions = actions;
@@ -56,13 +57,17 @@ export class Composer {
     this.hints = el("ul", { class: "canned-hints", id: "canned-hints", "aria-label": "Canned replies", hidden: true });
     this.note = el("input", { type: "checkbox", id: "composer-note" });
     this.sendButton = el("button", { type: "submit", class: "btn btn-primary", text: "Send" });
+    this.fileInput = el("input", { type: "file", accept: ACCEPT, id: "composer-file", class: "visually-hidden",
+      onchange: () => this._sendFile() });
+    this.attachButton = el("button", { type: "button", class: "btn", text: "Attach photo or PDF",
+      title: "Send the customer a photo (PNG, JPEG, WebP, GIF) or a PDF", onclick: () => this.fileInput.click() });
     this.feedback = el("p", { class: "form-feedback", role: "alert" });
     const form = el("form", { class: "composer-form" },
       el("label", { for: "composer-input", class: "visually-hidden", text: "Message" }),
       this.input, this.hints,
       el("div", { class: "composer-row" },
         el("label", { class: "note-toggle", for: "composer-note" }, this.note, " Private note (only agents see it)"),
-        this.sendButton),
+        this.attachButton, this.fileInput, this.sendButton),
       this.feedback);
     form.addEventListener("submit", (event) => { event.preventDefault(); this._send(); });
     this.input.addEventListener("keydown", (event) => this._keydown(event));
@@ -254,9 +259,22 @@ export class Composer {
     }
   }
 
+  /** Send the picked file to the customer; the server's reason shows when it refuses. */
+  async _sendFile() {
+    const [file] = this.fileInput.files || [];
+    this.fileInput.value = "";
+    if (!file || this.sending) return;
+    this.sending = true;
+    this.feedback.textContent = `Sending ${file.name}…`;
+    const error = await this.actions.sendFile(file);
+    this.sending = false;
+    this.feedback.textContent = error || "";
+  }
+
   setEnabled(enabled, reason = "") {
     this.input.disabled = !enabled;
     this.sendButton.disabled = !enabled;
+    this.attachButton.disabled = !enabled;
     for (const button of this.suggestions.querySelectorAll("button")) button.disabled = !enabled;
     this.input.placeholder = enabled
       ? "Write to the customer… (Enter sends, Shift+Enter for a new line, / for canned replies)" : reason;

@@ -19,6 +19,7 @@ import { signInScreen, workspace } from "./shell.js";
 import { SummaryView } from "./summary-view.js";
 import { TranscriptView } from "./transcript-view.js";
 import { errorText } from "../shared/ack.js";
+import { uploadFile } from "../shared/attachments.js";
 import { clear, randomId } from "../shared/dom.js";
 
 const app = document.getElementById("app");
@@ -26,6 +27,7 @@ const app = document.getElementById("app");
 class Console {
   constructor(io, token, agent) {
     this.agent = agent;
+    this.token = token;
     this.conversations = new Map(); // id -> {view, unread}
     this.activeId = null;
     this.seenQueue = new Set();
@@ -42,6 +44,7 @@ class Console {
     });
     this.composer = new Composer(nodes.composer, {
       send: (text, asNote) => this.send(text, asNote),
+      sendFile: (file) => this.sendFile(file),
       typing: (on) => this.activeId && this.client.emit(E.TYPING, { conversation_id: this.activeId, typing: on }),
       manageCanned: () => this.canned.open(),
     });
@@ -253,6 +256,16 @@ class Console {
       seq: ack.seq, sender: "agent", text, private: asNote, agent_name: this.agent && this.agent.display_name,
       created_at: new Date().toISOString(),
     } });
+    return null;
+  }
+
+  /** Upload a file into the open conversation as this agent; null, or the reason it was refused. */
+  async sendFile(file) {
+    const id = this.activeId;
+    const ack = await uploadFile(window.location.origin, file, {
+      headers: { Authorization: `Bearer ${this.token}` }, query: { conversation_id: id, client_msg_id: randomId() } });
+    if (ack.ok === false) return errorText(ack);
+    this.onMessage({ conversation_id: id, message: ack.message });
     return null;
   }
 

@@ -4,6 +4,7 @@
  * message where it fired (with the bot's reading of the intent).
  */
 
+import { attachmentNode } from "../shared/attachments.js";
 import { clockTime, el } from "../shared/dom.js";
 
 const WHO = { customer: "Customer", bot: "Assistant", agent: "Agent", system: "System" };
@@ -29,11 +30,18 @@ export function messageRow(message, customerName) {
     el("time", { text: clockTime(message.created_at) }),
     parse ? el("span", { class: "msg-intent", title: "The assistant's reading of this message",
       text: `${parse.intent}${parse.confidence !== undefined ? ` ${Math.round(Number(parse.confidence) * 100)}%` : ""}` }) : null),
-  el("p", { class: "msg-text", text: message.text || "" }),
+  body(message),
   buttons.length ? el("p", { class: "msg-buttons", text: `Offered: ${buttons.map((b) => b.title).join(" · ")}` }) : null,
   detection ? el("div", { class: `detection detection-${detection.severity}`, role: "note" },
     el("strong", { text: `Detector: ${detection.severity}${detection.score !== undefined ? ` (${Number(detection.score).toFixed(2)})` : ""}` }),
     el("ul", {}, (detection.reasons || []).map((reason) => el("li", { text: reason })))) : null);
+}
+
+/** The message's text, or its photo (inline) / document (a link). */
+function body(message) {
+  const shown = message.attachment && message.attachment.url ? attachmentNode(message.attachment, "msg") : null;
+  if (shown) return el("div", { class: "msg-text msg-has-attachment" }, shown);
+  return el("p", { class: "msg-text", text: message.text || "" });
 }
 
 export class TranscriptView {

@@ -16,10 +16,10 @@ from common.settings import Settings
 from handoff import errors
 from handoff.policy import load_handoff_policy
 from handoff.rasa_client import RasaClient
-from handoff.service import mail, upkeep
+from handoff.service import blobs, mail, upkeep
 from handoff.service.context import Service
 from handoff.service.ratelimit import make_limiter
-from handoff.transport import confirm, http, insights_http, static
+from handoff.transport import attachments_http, confirm, http, insights_http, static
 from handoff.transport.agent import AgentNamespace
 from handoff.transport.customer import CustomerNamespace
 from handoff.transport.headers import add_security_headers
@@ -72,6 +72,7 @@ def create_app(settings: Settings, *, detector: Any = None, rasa: Any = None) ->
     app.blueprint(http.blueprint(service))
     app.blueprint(insights_http.blueprint(service))
     app.blueprint(confirm.blueprint(service))
+    app.blueprint(attachments_http.blueprint(service))
     app.blueprint(static.blueprint())
     app.exception(errors.HandoffError)(http.error_response)
     app.register_middleware(add_security_headers, "response")
@@ -79,6 +80,10 @@ def create_app(settings: Settings, *, detector: Any = None, rasa: Any = None) ->
     @app.before_server_start
     async def start(app_: Sanic, loop: Any) -> None:
         from store.db import async_session_factory, make_async_engine
+
+        if blobs.inside_any(settings.attachments_dir, static.served_folders()):
+            raise SystemExit(f"ATTACHMENTS_DIR={settings.attachments_dir} is inside a folder the service serves; "
+                             "keep uploads outside widget/, console/ and shared/.")
 
         engine = make_async_engine(settings)
         client = rasa or RasaClient(settings.rasa_url, settings.rasa_token, settings.rasa_timeout)

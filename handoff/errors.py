@@ -35,6 +35,20 @@ class TooLong(HandoffError):
     code, status, default_message = "too_long", 413, "That message is too long."
 
 
+class EmptyFile(HandoffError):
+    code, status, default_message = "empty_file", 400, "That file is empty; please choose another one."
+
+
+class FileTooLarge(HandoffError):
+    code, status, default_message = "file_too_large", 413, "That file is too big to send here."
+
+
+class UnsupportedType(HandoffError):
+    code, status, default_message = ("unsupported_type", 415,
+                                     "We can take photos (PNG, JPEG, WebP, GIF) and PDF documents; "
+                                     "that file is none of these.")
+
+
 class RateLimited(HandoffError):
     code, status, default_message = "rate_limited", 429, "You're sending messages very fast; please wait a moment."
 

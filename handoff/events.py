@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any, Dict, List, Optional, Sequence
+from typing import Any, Callable, Dict, List, Optional, Sequence
 
 from store.models.support import Message, Sender
 
@@ -29,6 +29,10 @@ CONVERSATION_UPDATED = "conversation_updated"
 CANNED_REPLIES = "canned_replies"  # the team's canned replies changed (handoff/service/canned.py)
 
 AGENTS_ROOM = "agents"
+
+# A stored upload (``payload["upload"]``) -> the URL its viewer may open it with
+# (``handoff.service.attachments.links_for_customer`` / ``links_for_agents``).
+Link = Callable[[Dict[str, Any]], str]
 
 
 def conversation_room(conversation_id: int) -> str:
@@ -57,15 +61,31 @@ def quick_replies(buttons: Sequence[Dict[str, Any]]) -> List[Dict[str, Any]]:
             for b in buttons]
 
 
-def rasa_body(text: str, payload: Optional[Dict[str, Any]]) -> Dict[str, Any]:
+def upload_attachment(upload: Dict[str, Any], url: str) -> Dict[str, Any]:
+    """A participant's file in Rasa's attachment shape: ``send_image_url``'s for images
+    (``{"type": "image", "payload": {"src"}}``), a ``file`` attachment for documents."""
+    if upload.get("kind") == "image":
+        return {"type": "image", "payload": {"src": url}}
+    return {"type": "file", "payload": {"src": url, "title": str(upload.get("name") or "document")}}
+
+
+def upload_meta(upload: Dict[str, Any], url: str) -> Dict[str, Any]:
+    """What a client needs besides Rasa's shape: id, kind, MIME type, size, name, URL."""
+    return {"id": upload.get("id"), "kind": upload.get("kind"), "mime": upload.get("mime"),
+            "size": upload.get("size"), "name": upload.get("name"), "url": url}
+
+
+def rasa_body(text: str, payload: Optional[Dict[str, Any]], link: Optional[Link] = None) -> Dict[str, Any]:
     """Exactly what Rasa 3.6's socketio channel (``SocketIOOutput``) emits for one message.
 
     ``{"text"}``, ``{"text", "quick_replies"}``, ``{"attachment"}`` (images are
     ``{"type": "image", "payload": {"src"}}`` attachments) or a custom payload's ``data``:
     widgets written for that channel (rasa-webchat) render a message only when its keys are
-    exactly these.
+    exactly these. ``link`` turns a participant's upload into the URL this viewer may use.
     """
     payload = payload or {}
+    if isinstance(payload.get("upload"), dict) and link is not None:
+        return {"attachment": upload_attachment(payload["upload"], link(payload["upload"]))}
     if isinstance(payload.get("custom"), dict):  # send_custom_json emits the payload's ``data``
         return {k: v for k, v in payload["custom"].items() if k != "metadata"}
     if payload.get("buttons"):
@@ -75,8 +95,9 @@ def rasa_body(text: str, payload: Optional[Dict[str, Any]]) -> Dict[str, Any]:
     return {"text": text}
 
 
-def message_dict(msg: Message, agent_name: Optional[str] = None, *, for_agent: bool = False) -> Dict[str, Any]:
-    """An agent-side message (docs/protocol.md, "Message object")."""
+def message_dict(msg: Message, agent_name: Optional[str] = None, *, for_agent: bool = False,
+                 link: Optional[Link] = None) -> Dict[str, Any]:
+    """An agent-side message (docs/protocol.md, "Message object"); ``link``: URLs of uploads."""
     payload = msg.payload or {}
     out: Dict[str, Any] = {
         "seq": msg.seq,
@@ -90,6 +111,9 @@ def message_dict(msg: Message, agent_name: Optional[str] = None, *, for_agent: b
         out["quick_replies"] = quick_replies(payload["buttons"])
     if payload.get("attachment"):
         out["attachment"] = payload["attachment"]
+    if isinstance(payload.get("upload"), dict) and link is not None:
+        url = link(payload["upload"])
+        out["attachment"] = {**upload_attachment(payload["upload"], url), **upload_meta(payload["upload"], url)}
     if for_agent:
         out["private"] = bool(msg.private)
         out["detection"] = msg.detection
@@ -97,11 +121,12 @@ def message_dict(msg: Message, agent_name: Optional[str] = None, *, for_agent: b
     return out
 
 
-def bot_uttered(msg: Message, agent_name: Optional[str] = None) -> Dict[str, Any]:
+def bot_uttered(msg: Message, agent_name: Optional[str] = None, link: Optional[Link] = None) -> Dict[str, Any]:
     """A message as the customer sees it: Rasa's body (``rasa_body``), our extensions only under ``metadata``.
 
     The payload of ``bot_uttered`` (bot, agent and system messages) and of every entry of a
-    ``transcript`` replay (customer messages too).
+    ``transcript`` replay (customer messages too). ``link``: the customer's URL of an upload
+    (its details go to ``metadata.attachment``).
     """
     custom = (msg.payload or {}).get("custom")
     own = custom.get("metadata") if isinstance(custom, dict) else None  # e.g. rasa-webchat's userInput
@@ -111,7 +136,10 @@ def bot_uttered(msg: Message, agent_name: Optional[str] = None) -> Dict[str, Any
         meta["agent_name"] = agent_name
     if msg.client_msg_id:
         meta["client_msg_id"] = msg.client_msg_id
-    return {**rasa_body(msg.text, msg.payload), "metadata": meta}
+    upload = (msg.payload or {}).get("upload")
+    if isinstance(upload, dict) and link is not None:
+        meta["attachment"] = upload_meta(upload, link(upload))
+    return {**rasa_body(msg.text, msg.payload, link), "metadata": meta}
 
 
 def _sender(msg: Message) -> str:

@@ -1,7 +1,8 @@
 """Every text the bot or an agent suggestion can say, with the file and line it comes from.
 
 - ``domain.yml``: each response variation's text and button titles;
-- ``policy/phrase_bank.yml``: the situation openers and the agents' suggested replies;
+- ``policy/phrase_bank.yml``: the situation openers and the agents' suggested replies and the
+  thanks for a photo;
 - ``policy/canned_replies.yml``: the team's default canned replies (what a fresh store starts with);
 - ``policy/assist.yml``: the recap sentence an agent sends, and the situation words it is built from;
 - ``bot/actions/*.py``: string literals in module-level UPPER_CASE constants (the actions'
@@ -29,7 +30,7 @@ class Text:
     line: int
     where: str  # "utter_greet", "situations.damaged", "REPLACED"
     text: str
-    kind: str  # response | button | situation | agent_reply | canned | recap | recap_part | action
+    kind: str  # response | button | situation | agent_reply | canned | recap | recap_part | thanks | action
 
 
 def _get(node: Optional[Node], key: str) -> Optional[Node]:
@@ -75,7 +76,8 @@ def domain_texts(root: Path, rel: str = "domain.yml") -> List[Text]:
 def bank_texts(root: Path, rel: str = "policy/phrase_bank.yml") -> List[Text]:
     out: List[Text] = []
     doc = _compose(root / rel)
-    for section, kind in (("situations", "situation"), ("agent_replies", "agent_reply")):
+    for section, kind in (("situations", "situation"), ("agent_replies", "agent_reply"),
+                          ("attachment_thanks", "thanks")):
         for name, phrases in _items(_get(doc, section)):
             for phrase in phrases.value if isinstance(phrases, SequenceNode) else []:
                 if isinstance(phrase, ScalarNode):

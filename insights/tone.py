@@ -58,7 +58,7 @@ def variations(items: Sequence[T.Text], rules: ToneRules, lines: Dict[str, int])
     groups: Dict[tuple, set] = {}
     first: Dict[tuple, T.Text] = {}
     for t in items:
-        if t.kind in ("response", "situation", "agent_reply", "recap"):
+        if t.kind in ("response", "situation", "agent_reply", "recap", "thanks"):
             key = (t.file, t.where)
             groups.setdefault(key, set()).add(" ".join(t.text.split()))
             first.setdefault(key, t)

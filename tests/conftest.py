@@ -52,7 +52,8 @@ def db_settings(_seeded_sqlite_template: Path, tmp_path: Path) -> "Settings":
     target = tmp_path / "support.db"
     for source in _seeded_sqlite_template.parent.glob(_seeded_sqlite_template.name + "*"):
         shutil.copyfile(source, tmp_path / source.name)  # the file, plus any -wal/-shm left
-    return dataclasses.replace(_settings(f"sqlite:///{target}"), outbox_dir=tmp_path / "outbox")
+    return dataclasses.replace(_settings(f"sqlite:///{target}"), outbox_dir=tmp_path / "outbox",
+                               attachments_dir=tmp_path / "attachments")
 
 
 @pytest.fixture

@@ -36,7 +36,7 @@ SECRET = "stack-test-secret-0123456789abcdef0123456789"
 # Every test client comes from 127.0.0.1, so limits keyed by address would make tests throttle
 # each other; the suite's nodes get roomy limits, and the limit tests start nodes with real ones.
 ROOMY_LIMITS = {"RATE_LIMIT_MESSAGES": "10000", "RATE_LIMIT_SESSIONS": "10000", "RATE_LIMIT_TYPING": "10000",
-                "RATE_LIMIT_LOGINS": "10000"}
+                "RATE_LIMIT_LOGINS": "10000", "RATE_LIMIT_UPLOADS": "10000"}
 
 
 def free_port() -> int:
@@ -165,7 +165,7 @@ def running_stack(*, database_url: Optional[str] = None, redis_url: Optional[str
         action_port = int(reuse_bot_of.action_url.rsplit(":", 1)[1])
     base = {"DATABASE_URL": database_url, "RASA_TOKEN": TOKEN, "SECRET_KEY": SECRET, "IDENTITY_SECRET": SECRET,
             "RASA_URL": f"http://127.0.0.1:{rasa_port}", "ACTION_SERVER_URL": f"http://127.0.0.1:{action_port}",
-            "SEED_FAST": "1", "OUTBOX_DIR": str(work / "outbox")}
+            "SEED_FAST": "1", "OUTBOX_DIR": str(work / "outbox"), "ATTACHMENTS_DIR": str(work / "attachments")}
     subprocess.run([PY, "-m", "store.migrate"], cwd=ROOT, env=_env(base), check=True, capture_output=True)
     endpoints = rasa_endpoints(work / "endpoints.yml", {**base, **({"REDIS_URL": redis_url} if redis_url else {})})
     procs: Dict[str, Proc] = {
@@ -181,7 +181,9 @@ def running_stack(*, database_url: Optional[str] = None, redis_url: Optional[str
     urls = []
     for i in range(nodes):
         port = free_port()
-        env = {**base, **ROOMY_LIMITS, "HANDOFF_PORT": str(port), "RASA_TIMEOUT": "10", **(extra_env or {})}
+        # links the service hands out (attachments, mails) point at this node
+        env = {**base, **ROOMY_LIMITS, "HANDOFF_PORT": str(port), "PUBLIC_URL": f"http://127.0.0.1:{port}",
+               "RASA_TIMEOUT": "10", **(extra_env or {})}
         if redis_url:
             env["REDIS_URL"] = redis_url
         procs[f"handoff{i}"] = Proc(f"handoff{i}", [PY, "-m", "handoff"], _env(env), work / f"handoff{i}.log",
@@ -216,7 +218,8 @@ def running_node(extra_env: Optional[Dict[str, str]] = None, *, nodes: int = 1,
         database_url = f"sqlite:///{work / 'support.db'}"
         base = {"DATABASE_URL": database_url, "RASA_TOKEN": TOKEN, "SECRET_KEY": SECRET, "IDENTITY_SECRET": SECRET,
                 "RASA_URL": f"http://127.0.0.1:{free_port()}", "ACTION_SERVER_URL": f"http://127.0.0.1:{free_port()}",
-                "SEED_FAST": "1", "RASA_TIMEOUT": "2", **({"REDIS_URL": redis_url} if redis_url else {})}
+                "SEED_FAST": "1", "RASA_TIMEOUT": "2", "ATTACHMENTS_DIR": str(work / "attachments"),
+                **({"REDIS_URL": redis_url} if redis_url else {})}
         subprocess.run([PY, "-m", "store.migrate"], cwd=ROOT, env=_env(base), check=True, capture_output=True)
         procs: Dict[str, Proc] = {}
         urls: List[str] = []
@@ -224,7 +227,8 @@ def running_node(extra_env: Optional[Dict[str, str]] = None, *, nodes: int = 1,
             for i in range(nodes):
                 port = free_port()
                 procs[f"handoff{i}"] = proc = Proc(
-                    f"handoff{i}", [PY, "-m", "handoff"], _env({**base, "HANDOFF_PORT": str(port), **(extra_env or {})}),
+                    f"handoff{i}", [PY, "-m", "handoff"],
+                    _env({**base, "HANDOFF_PORT": str(port), "PUBLIC_URL": f"http://127.0.0.1:{port}", **(extra_env or {})}),
                     work / f"handoff{i}.log", f"http://127.0.0.1:{port}/health")
                 proc.start(timeout=120)
                 urls.append(f"http://127.0.0.1:{port}")

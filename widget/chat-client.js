@@ -12,6 +12,7 @@
  */
 
 import { emitWithAck, errorText, timedOut } from "../shared/ack.js";
+import { uploadFile } from "../shared/attachments.js";
 import { randomId } from "../shared/dom.js";
 import { normalise, normaliseTyping } from "./wire.js";
 
@@ -59,6 +60,7 @@ export class ChatClient {
     this.socket = null;
     this.confirmed = false;
     this.lastSeq = 0;
+    this.maxFileBytes = null; // the service's limit, from the session_request ack
     this.state = this._load();
   }
 
@@ -130,6 +132,25 @@ export class ChatClient {
     return { ...pendingMessage(item) };
   }
 
+  /**
+   * Send a photo or PDF (over HTTP, as this session). Resolves with the stored message
+   * (`{ok: true, message}`, normalised) or `{ok: false, message}` with the server's reason.
+   */
+  async sendFile(file, clientMsgId = randomId()) {
+    if (!this.sessionId) return { ok: false, message: "We're still connecting. Please try again in a moment." };
+    if (this.maxFileBytes && file.size > this.maxFileBytes) {
+      const mb = Math.max(1, Math.round(this.maxFileBytes / (1024 * 1024)));
+      return { ok: false, message: `That file is too big to send here; files can be up to ${mb} MB.` };
+    }
+    const headers = { "X-Session-Id": this.sessionId };
+    if (this.identityToken) headers["X-Identity-Token"] = this.identityToken;
+    const ack = await uploadFile(this.server, file, { headers, query: { client_msg_id: clientMsgId } });
+    if (ack.ok === false) return { ok: false, message: errorText(ack) };
+    const message = normalise(ack.message, "customer");
+    if (Number.isInteger(message.seq)) this.lastSeq = Math.max(this.lastSeq, message.seq);
+    return { ok: true, message: { ...message, clientMsgId, pending: false } };
+  }
+
   /** Tell the service whether the customer is typing (rate limited by the caller). */
   typing(isTyping) {
     if (this.confirmed) this.socket.emit(EVENTS.TYPING, { typing: isTyping });
@@ -153,7 +174,9 @@ export class ChatClient {
   _requestSession() {
     const request = { session_id: this.sessionId, last_seq: this.lastSeq };
     if (this.identityToken) request.customData = { identity_token: this.identityToken };
-    this.socket.emit(EVENTS.SESSION_REQUEST, request);
+    this.socket.emit(EVENTS.SESSION_REQUEST, request, (ack) => {
+      if (ack && Number.isInteger(ack.max_attachment_bytes)) this.maxFileBytes = ack.max_attachment_bytes;
+    });
   }
 
   _confirmed(data) {

@@ -5,7 +5,8 @@
  * The view knows nothing about sockets: the widget entry wires it to a `ChatClient`.
  */
 
-import { clear, clockTime, el } from "../shared/dom.js";
+import { ACCEPT, attachmentNode } from "../shared/attachments.js";
+import { clear, clockTime, el, randomId } from "../shared/dom.js";
 import { followUpForm, ratingForm } from "./panels.js";
 import { describeStatus } from "./status-text.js";
 import { Transcript } from "./transcript.js";
@@ -24,7 +25,7 @@ export class WidgetView {
   /**
    * @param {HTMLElement} container
    * @param {{title?: string, open?: boolean}} options
-   * @param {{send: Function, typing: Function, rate: Function, followUp: Function,
+   * @param {{send: Function, sendFile: Function, typing: Function, rate: Function, followUp: Function,
    *   continueWithBot: Function, newConversation: Function}} actions
    */
   constructor(container, options, actions) {
@@ -158,8 +159,13 @@ export class WidgetView {
       id: inputId, rows: 1, maxlength: 2000, placeholder: "Write a message…", autocomplete: "off",
     });
     this.sendButton = el("button", { type: "submit", class: "sw-send", text: "Send" });
+    this.fileInput = el("input", { type: "file", accept: ACCEPT, class: "sw-visually-hidden", tabindex: "-1",
+      "aria-hidden": "true", onchange: () => this._pickedFile() });
+    this.attachButton = el("button", { type: "button", class: "sw-attach", "aria-label": "Attach a photo or PDF",
+      title: "Attach a photo or PDF", text: "📎", onclick: () => this.fileInput.click() });
     const form = el("form", { class: "sw-composer" },
-      el("label", { for: inputId, class: "sw-visually-hidden", text: "Your message" }), this.input, this.sendButton);
+      el("label", { for: inputId, class: "sw-visually-hidden", text: "Your message" }),
+      this.attachButton, this.fileInput, this.input, this.sendButton);
     form.addEventListener("submit", (event) => {
       event.preventDefault();
       this._submit();
@@ -178,6 +184,20 @@ export class WidgetView {
       }
     });
     return form;
+  }
+
+  /** Send the picked file: shown at once as "sending…", then as the server stored it (or taken back). */
+  async _pickedFile() {
+    const [file] = this.fileInput.files || [];
+    this.fileInput.value = "";
+    if (!file) return;
+    this.showError("");
+    const clientMsgId = randomId();
+    this.addMessage({ seq: null, clientMsgId, sender: "customer", text: `Sending ${file.name}…`,
+      at: new Date().toISOString(), pending: true });
+    const sent = await this.actions.sendFile(file, clientMsgId);
+    if (sent.ok) this.addMessage(sent.message);
+    else this.refuse(clientMsgId, null, sent.message);
   }
 
   _submit() {
@@ -203,7 +223,14 @@ export class WidgetView {
     return el("li", {
       class: `sw-msg sw-from-${sender}${entry.pending ? " sw-pending" : ""}`,
       dataset: { seq: entry.seq ?? "", sender },
-    }, meta, el("p", { class: "sw-text", text: this._displayText(entry) }));
+    }, meta, this._body(entry));
+  }
+
+  /** The message's text, or its photo / document. */
+  _body(entry) {
+    const shown = entry.attachment && attachmentNode(entry.attachment, "sw");
+    if (shown) return el("div", { class: "sw-text sw-has-attachment" }, shown);
+    return el("p", { class: "sw-text", text: this._displayText(entry) });
   }
 
   /** A quick reply the customer clicked is stored as its payload; show its title instead. */

@@ -62,6 +62,7 @@ export async function mount(container, options = {}) {
   let client = null;
   const view = new WidgetView(container, { title: options.title, open: options.open }, {
     send: (text, extra) => view.addMessage(client.send(text, extra)),
+    sendFile: (file, clientMsgId) => client.sendFile(file, clientMsgId),
     typing: (isTyping) => client.typing(isTyping),
     rate: (rating) => client.rate(rating),
     followUp: (email) => client.followUp(email),

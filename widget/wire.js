@@ -3,13 +3,16 @@
  *
  * `bot_uttered` and every `transcript` entry are Rasa's socketio shapes (`{text}`,
  * `{text, quick_replies}`, `{attachment}`); our extensions (`sender`, `seq`,
- * `agent_name`, `client_msg_id`, `created_at`) travel only under `metadata`.
+ * `agent_name`, `client_msg_id`, `created_at`, `attachment`) travel only under `metadata`.
  */
+
+import { readAttachment } from "../shared/attachments.js";
 
 /**
  * Turn a wire message into the view's shape.
  * @returns {{seq: ?number, sender: string, text: string, agentName: ?string,
- *   buttons: Array<{title: string, payload: string}>, clientMsgId: ?string, at: ?string}}
+ *   buttons: Array<{title: string, payload: string}>, clientMsgId: ?string, at: ?string,
+ *   attachment: ?{kind: string, url: string, name: ?string}}}
  */
 export function normalise(data, fallbackSender = "bot") {
   const body = data && typeof data === "object" ? data : { text: String(data ?? "") };
@@ -28,6 +31,7 @@ export function normalise(data, fallbackSender = "bot") {
     buttons,
     clientMsgId: meta.client_msg_id || null,
     at: meta.created_at || null,
+    attachment: readAttachment(body.attachment, meta.attachment),
     pending: false,
   };
 }

@@ -9,6 +9,7 @@ from sqlalchemy.orm import Session
 
 from handoff import events as ev
 from handoff.service import lookups
+from handoff.service.attachment_links import links_for_agents, links_for_customer
 from handoff.service.changes import (
     AgentChanged,
     Event,
@@ -61,8 +62,11 @@ async def _emit(svc: Service, event: Event) -> None:
 async def _message(svc: Service, event: MessageAdded) -> None:
     msg, cid = event.message, event.conversation_id
     if not msg.private and msg.sender != Sender.CUSTOMER:
-        await svc.notifier.to_conversation(cid, ev.BOT_UTTERED, ev.bot_uttered(msg, event.agent_name))
-    data = {"conversation_id": cid, "message": for_agents(ev.message_dict(msg, event.agent_name, for_agent=True))}
+        await svc.notifier.to_conversation(cid, ev.BOT_UTTERED,
+                                           ev.bot_uttered(msg, event.agent_name, links_for_customer(svc, cid)))
+    data = {"conversation_id": cid,
+            "message": for_agents(ev.message_dict(msg, event.agent_name, for_agent=True,
+                                                     link=links_for_agents(svc)))}
     await svc.notifier.to_conversation_agents(cid, event.assignee_id, ev.MESSAGE, data)
     if event.also_to_agent is not None:
         await svc.notifier.to_agent(event.also_to_agent, ev.MESSAGE, data)

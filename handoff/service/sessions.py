@@ -13,6 +13,7 @@ from common.identity import verify_identity
 from handoff import errors
 from handoff import events as ev
 from handoff.service import ratelimit
+from handoff.service.attachment_links import links_for_customer
 from handoff.service.context import CustomerConn, Service
 from handoff.service.queue import status_payload
 from store import conversations as conv_store
@@ -20,6 +21,11 @@ from store import conversations as conv_store
 # A client-chosen id is the only key to an anonymous transcript: long enough to be unguessable
 # (rasa-webchat and our widget send a uuid4 hex, 32 characters).
 CLIENT_SESSION_ID = re.compile(r"^[A-Za-z0-9_-]{16,64}$")
+
+
+def owned_by(conv: Any, customer_id: Optional[int]) -> bool:
+    """The one binding rule: a session belongs to the identity that opened it (a customer, or anonymity)."""
+    return bool(conv.customer_id == customer_id)
 
 
 def new_session_id() -> str:
@@ -46,7 +52,7 @@ async def open_session(svc: Service, sid: str, session_id: Optional[str], last_s
 
     def tx(s: Session) -> Dict[str, Any]:
         conv = conv_store.get_by_session_id(s, session_id) if session_id else None
-        rejected = conv is not None and conv.customer_id != customer_id
+        rejected = conv is not None and not owned_by(conv, customer_id)
         if rejected or (conv is not None and conv_store.is_expired(conv, max_idle)):
             conv = None
         fresh = conv is None
@@ -59,7 +65,8 @@ async def open_session(svc: Service, sid: str, session_id: Optional[str], last_s
         transcript = None
         if last_seq is not None and not rejected:
             names = conv_store.agent_names(s)
-            transcript = [ev.bot_uttered(m, names.get(m.agent_id) if m.agent_id else None)
+            link = links_for_customer(svc, conv.id)
+            transcript = [ev.bot_uttered(m, names.get(m.agent_id) if m.agent_id else None, link)
                           for m in conv_store.messages_after(s, conv.id, last_seq if not fresh else 0)]
         return {"conversation_id": conv.id, "session_id": conv.session_id, "rejected": rejected, "fresh": fresh,
                 "status": status_payload(s, svc.policy, conv), "transcript": transcript,
@@ -82,7 +89,7 @@ async def open_session(svc: Service, sid: str, session_id: Optional[str], last_s
                                                        "messages": done["transcript"],
                                                        "last_seq": done["last_seq"]})
     return ev.ok(session_id=done["session_id"], status=done["status"]["status"], last_seq=done["last_seq"],
-                 fresh=done["fresh"])
+                 fresh=done["fresh"], max_attachment_bytes=svc.settings.attachment_max_bytes)
 
 
 def connection(svc: Service, sid: str, session_id: Optional[str] = None) -> CustomerConn:

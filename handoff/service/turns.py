@@ -11,6 +11,7 @@ from typing import Any, Dict, List, Optional
 
 from sqlalchemy.orm import Session
 
+from common.phrase_bank import attachment_thanks
 from handoff import errors
 from handoff import events as ev
 from handoff.errors import RasaUnavailable
@@ -105,6 +106,9 @@ async def bot_turn(svc: Service, conn: CustomerConn, msg: Message) -> None:
     clock = [time.perf_counter()]  # where a bot turn's time goes: logged once per turn (bench/README.md)
     state = await svc.run(_turn_state, cid, msg.seq)
     clock.append(time.perf_counter())
+    if upload_kind(msg) is not None:
+        await _attachment_turn(svc, conn, msg, state)
+        return
     finding = await _score(svc, msg.text, state)
     clock.append(time.perf_counter())
     status = state["status"]
@@ -188,6 +192,37 @@ def rasa_detector_metadata(svc: Service, finding: Dict[str, Any]) -> Dict[str, A
     return out
 
 
+async def _attachment_turn(svc: Service, conn: CustomerConn, msg: Message, state: Dict[str, Any]) -> None:
+    """A customer's photo or document: the team sees it; while the bot has the chat, it thanks them.
+
+    The file never goes to Rasa (its NLU reads words): the service answers with the phrase
+    bank's ``attachment_thanks`` for the conversation's situation (a damaged parcel, ...).
+    """
+    cid, status = conn.conversation_id, state["status"]
+    if status in (ConversationStatus.QUEUED.value, ConversationStatus.ASSIGNED.value):
+        await publish.publish(svc, [MessageAdded(cid, msg, assignee_id=state["assignee_id"])])
+        if status == ConversationStatus.QUEUED.value:
+            await _queued_notice(svc, cid)
+        return
+    if status == ConversationStatus.RESOLVED.value:
+        await svc.run(conv_store.reopen_for_bot, cid)
+        await publish.publish(svc, [StatusChanged(cid)])
+    await publish.publish(svc, [MessageAdded(cid, msg)])
+    text = attachment_thanks(svc.phrase_bank, [t.intent for t in state["history"]], upload_kind(msg) or "file")
+
+    def tx(s: Session) -> Message:
+        turn_claims.mark_answered(s, msg.id)
+        return conv_store.append_message(s, cid, Sender.BOT, text)
+
+    await publish.publish(svc, [MessageAdded(cid, await svc.run(tx))])
+
+
+def upload_kind(msg: Message) -> Optional[str]:
+    """``image`` or ``file`` for a message that carries a participant's upload, else None."""
+    upload = (msg.payload or {}).get("upload")
+    return str(upload.get("kind")) if isinstance(upload, dict) else None
+
+
 async def _queued_turn(svc: Service, conn: CustomerConn, msg: Message, finding: Dict[str, Any],
                        state: Dict[str, Any]) -> None:
     cid = conn.conversation_id
@@ -199,6 +234,11 @@ async def _queued_turn(svc: Service, conn: CustomerConn, msg: Message, finding: 
     decision = decide(svc.policy, TurnFacts(text=msg.text, finding=finding, history=state["history"]))
     if decision is not None:
         await handoffs.start_handoff(svc, cid, decision)  # only raises the severity while queued
+    await _queued_notice(svc, cid)
+
+
+async def _queued_notice(svc: Service, cid: int) -> None:
+    """The reply to every message while the customer waits (position, rough wait)."""
 
     def tx(s: Session) -> Message:
         conv = lookups.conversation(s, cid)
@@ -230,7 +270,9 @@ async def _special_payload(svc: Service, conn: CustomerConn, text: str, state: D
 
 def _turn_state(s: Session, cid: int, seq: int) -> Dict[str, Any]:
     conv = lookups.conversation(s, cid)
-    earlier = [m for m in conv_store.recent_customer_messages(s, cid, HISTORY + 1) if m.seq < seq][-HISTORY:]
+    # a file is no words: it never counts as a repeat or a misunderstanding
+    earlier = [m for m in conv_store.recent_customer_messages(s, cid, HISTORY + 1)
+               if m.seq < seq and upload_kind(m) is None][-HISTORY:]
     customer = conv_store.customer_brief(s, conv.customer_id) or {}
     return {
         "status": conv.status.value,

@@ -1,7 +1,7 @@
 """A node's share of the cluster's upkeep: start-up clean-up and the presence heartbeat.
 
 At start the node drops what it owned in an earlier life (presence rows and turn claims under
-its ``NODE_ID``) and answers stranded turns. Every ``PRESENCE_HEARTBEAT_S`` it vouches for its
+its ``NODE_ID``), answers stranded turns and removes attachment files a crash left without a row. Every ``PRESENCE_HEARTBEAT_S`` it vouches for its
 open agent sockets, expires every node's rows not vouched for within ``PRESENCE_TTL_S`` (so a
 dead node's agents go offline within TTL + one heartbeat) and looks for stranded turns again.
 """
@@ -10,12 +10,12 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from typing import List
+from typing import List, Set
 
-from handoff.service import publish, runner
+from handoff.service import blobs, publish, runner
 from handoff.service.changes import AgentChanged, Event, QueueChanged
 from handoff.service.context import Service
-from store import presence, turn_claims
+from store import attachments, presence, turn_claims
 
 log = logging.getLogger(__name__)
 
@@ -29,6 +29,23 @@ async def start(svc: Service) -> None:
     log.info("handoff.node_started node=%s agents_offline=%s claims_released=%s", node, gone, released)
     await _announce(svc, gone)
     await runner.recover(svc)
+    await _sweep_attachments(svc)
+
+
+async def _sweep_attachments(svc: Service) -> None:
+    """Remove attachment files a crash left without their row (best effort, off the event loop)."""
+    loop = asyncio.get_running_loop()
+
+    def known(keys: List[str]) -> Set[str]:
+        return asyncio.run_coroutine_threadsafe(svc.run(attachments.known_storage_keys, keys), loop).result(60)
+
+    try:
+        removed = await loop.run_in_executor(None, blobs.sweep, svc.settings.attachments_dir, known)
+    except Exception:  # noqa: BLE001 - a leftover file costs disk, never a failed start
+        log.exception("handoff.attachment_sweep_failed dir=%s", svc.settings.attachments_dir)
+        return
+    if removed:
+        log.info("handoff.attachment_sweep removed=%s", removed)
 
 
 async def tick(svc: Service) -> None:

@@ -14,6 +14,7 @@ from handoff import errors
 from handoff import events as ev
 from handoff.service import next_action, replies, summary
 from handoff.service.assist_policy import load_assist_policy
+from handoff.service.attachment_links import links_for_agents
 from handoff.service.context import Service
 from handoff.service.plain_reasons import for_agents, plain_all
 from store import agents as agent_store
@@ -36,6 +37,7 @@ def conversation_view(s: Session, svc: Service, conversation_id: int, agent_id: 
     if conv is None:
         raise errors.NotFound("There is no such conversation.")
     names = conv_store.agent_names(s)
+    link = links_for_agents(svc)
     msgs = conv_store.messages_after(s, conversation_id, 0, include_private=True)
     handoff = conv_store.latest_handoff(s, conversation_id)
     assignee = agent_store.get_agent(s, conv.assignee_id) if conv.assignee_id else None
@@ -61,7 +63,8 @@ def conversation_view(s: Session, svc: Service, conversation_id: int, agent_id: 
         "customer": conv_store.customer_brief(s, conv.customer_id),
         "customer_context": (queries.customer_context(s, conv.customer_id, exclude_conversation_id=conv.id)
                              if conv.customer_id else None),
-        "messages": [for_agents(ev.message_dict(m, names.get(m.agent_id) if m.agent_id else None, for_agent=True))
+        "messages": [for_agents(ev.message_dict(m, names.get(m.agent_id) if m.agent_id else None, for_agent=True,
+                                                link=link))
                      for m in msgs],
         "handoff": ({"source": handoff.source, "reasons": plain_all(handoff.reasons or []), "score": handoff.score,
                      "severity": handoff.severity.value, "requested_at": ev.iso(handoff.requested_at)}

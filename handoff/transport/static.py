@@ -4,13 +4,18 @@ from __future__ import annotations
 
 import mimetypes
 from pathlib import Path
-from typing import Optional
+from typing import List, Optional
 
 from sanic import Blueprint, Request, response
 from sanic.exceptions import NotFound
 from sanic.response import HTTPResponse
 
 ROOT = Path(__file__).resolve().parents[2]
+
+
+def served_folders(root: Path = ROOT) -> List[Path]:
+    """The folders whose files anyone may fetch (uploads must never be kept in one)."""
+    return [root / "widget", root / "console", root / "shared"]
 
 
 def safe_file(folder: Path, relative: str) -> Optional[Path]:
@@ -37,7 +42,7 @@ def blueprint(root: Path = ROOT) -> Blueprint:
     """``/`` and ``/widget/*`` from ``widget/``; ``/console`` and ``/console/*`` from ``console/``;
     ``/shared/*`` from ``shared/`` (DOM and ack helpers both use)."""
     bp = Blueprint("static_ui")
-    widget, console, shared = root / "widget", root / "console", root / "shared"
+    widget, console, shared = served_folders(root)
 
     @bp.get("/")
     async def index(_: Request) -> HTTPResponse:

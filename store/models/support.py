@@ -46,6 +46,7 @@ __all__ = [
     "Handoff",
     "Ticket",
     "AgentPresence",
+    "Attachment",
 ]
 
 
@@ -193,3 +194,27 @@ class AgentPresence(Base):
     agent_id = Column(ForeignKey("agents.id", ondelete="CASCADE"), nullable=False, index=True)
     node_id = Column(String(128), nullable=False, index=True)
     last_seen = Column(DateTime, nullable=False, default=utcnow, index=True)
+
+
+class Attachment(Base):
+    """A file a participant sent in a conversation; its bytes live in ``ATTACHMENTS_DIR``.
+
+    ``public_id`` names it in URLs; ``storage_key`` is the (random, extension-less) file name on
+    disk, never shown to anyone. ``mime`` is what the file's first bytes say it is.
+    """
+
+    __tablename__ = "attachments"
+
+    id = Column(Integer, primary_key=True)
+    public_id = Column(String(32), nullable=False, unique=True, index=True)
+    conversation_id = Column(ForeignKey("conversations.id", ondelete="CASCADE"), nullable=False, index=True)
+    message_id = Column(ForeignKey("messages.id", ondelete="SET NULL"), nullable=True)
+    uploader = Column(enum_column(Sender), nullable=False)  # customer | agent
+    agent_id = Column(ForeignKey("agents.id", ondelete="SET NULL"), nullable=True)
+    customer_id = Column(ForeignKey("customers.id", ondelete="SET NULL"), nullable=True)
+    mime = Column(String(64), nullable=False)
+    size = Column(Integer, nullable=False)
+    sha256 = Column(String(64), nullable=False)
+    name = Column(String(120), nullable=False)  # the uploader's file name, cleaned (for Content-Disposition)
+    storage_key = Column(String(64), nullable=False, unique=True)
+    created_at = Column(DateTime, nullable=False, default=utcnow)

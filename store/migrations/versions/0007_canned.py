@@ -13,7 +13,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = '0007_canned'
-down_revision = '0003_cluster'
+down_revision = '0006_attachments'
 branch_labels = None
 depends_on = None
 
