@@ -35,6 +35,11 @@ class TooLong(HandoffError):
     code, status, default_message = "too_long", 413, "That message is too long."
 
 
+class EmailRequired(HandoffError):
+    code, status, default_message = ("email_required", 400,
+                                     "Which e-mail address should we use? Type it in and we'll send it there.")
+
+
 class RateLimited(HandoffError):
     code, status, default_message = "rate_limited", 429, "You're sending messages very fast; please wait a moment."
 
