@@ -95,3 +95,71 @@ export function ratingForm({ onRate }) {
   });
   return form;
 }
+
+/**
+ * Something we send by e-mail (the transcript, "tell me when they reply"). It is first asked
+ * for without an address: a signed-in or verified customer is never made to type the one we
+ * know. Only when the server answers `email_required` does a field appear.
+ * @param {{buttonText?: string, inputLabel: string, send: (email: ?string) => Promise<object>,
+ *   done: (ack: object) => string, label: string}} options without `buttonText` it starts at once
+ */
+export function emailRequest({ buttonText, inputLabel, send, done, label }) {
+  formCount += 1;
+  const inputId = `sw-mail-${formCount}`;
+  const feedback = el("p", { class: "sw-form-feedback", role: "alert" });
+  const box = el("div", { class: "sw-mail", role: "group", "aria-label": label });
+
+  const finish = (ack) => {
+    if (ack.ok !== false) {
+      box.replaceChildren(el("p", { class: "sw-form-done", role: "status", text: done(ack) }));
+      return true;
+    }
+    feedback.textContent = ack.message || "That didn't work. Please try again.";
+    return false;
+  };
+
+  const askForAddress = () => {
+    const input = el("input", {
+      id: inputId, type: "email", name: "email", required: true, autocomplete: "email",
+      placeholder: "you@example.com", maxlength: 254,
+    });
+    const submit = el("button", { type: "submit", class: "sw-button sw-button-primary", text: "Send" });
+    const form = el("form", { class: "sw-followup", novalidate: true },
+      el("label", { for: inputId, text: inputLabel }), el("div", { class: "sw-followup-row" }, input, submit));
+    form.addEventListener("submit", async (event) => {
+      event.preventDefault();
+      const email = input.value.trim();
+      if (!/^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(email)) {
+        feedback.textContent = "That e-mail doesn't look complete — could you check it?";
+        input.setAttribute("aria-invalid", "true");
+        input.focus();
+        return;
+      }
+      input.removeAttribute("aria-invalid");
+      submit.disabled = true;
+      const ack = await send(email);
+      submit.disabled = false;
+      finish(ack);
+    });
+    box.replaceChildren(form, feedback);
+    input.focus();
+  };
+
+  const start = async (trigger) => {
+    if (trigger) trigger.disabled = true;
+    const ack = await send(null);
+    if (trigger) trigger.disabled = false;
+    if (ack.ok === false && ack.code === "email_required") askForAddress();
+    else finish(ack);
+  };
+
+  if (buttonText) {
+    const trigger = el("button", { type: "button", class: "sw-button", text: buttonText });
+    trigger.addEventListener("click", () => start(trigger));
+    box.append(trigger, feedback);
+  } else {
+    box.append(feedback);
+    start(null);
+  }
+  return box;
+}
