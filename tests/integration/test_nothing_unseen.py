@@ -1,8 +1,10 @@
-"""The chat's e-mails over a real SMTP server (aiosmtpd): the transcript a customer asks for, and the
-one "an agent replied after you left" notice per absence.
+"""Nothing goes unseen: the assistant's typing reaches the customer on every node, and the chat's
+e-mails go over a real SMTP server (aiosmtpd): the transcript a customer asks for, and the one
+"an agent replied after you left" notice per absence.
 
-One handoff node with no Rasa behind it (``tests.stack.running_node``): every customer message is
-committed and, Rasa being down, queued for an agent, which is all these mails need.
+Handoff nodes with no Rasa behind them (``tests.stack.running_node``): every customer message is
+committed, the turn starts (typing) and, Rasa being down, the conversation is queued for an agent,
+which is all these tests need.
 """
 
 from __future__ import annotations
@@ -18,6 +20,7 @@ from sqlalchemy import create_engine, text
 
 from common.settings import load_settings
 from tests.integration.clients import Agent, Customer, identity_token, wait_until
+from tests.services import require_redis
 from tests.stack import Stack, running_node
 
 pytestmark = pytest.mark.timeout(240, func_only=True)
@@ -148,3 +151,24 @@ def test_an_agent_reply_after_the_customer_left_sends_one_notice_per_absence(nod
     finally:
         customer.close()
         agent.close()
+
+
+def test_the_assistant_typing_reaches_the_customer_on_another_node() -> None:
+    """The turn runs on node A; the same session's socket on node B sees typing start and stop
+    around the turn's messages (emitted through the Socket.IO manager, no per-process state)."""
+    with running_node(nodes=2, redis_url=require_redis()) as pair:
+        node_a, node_b = pair.node_urls
+        here, there = Customer(node_a), Customer(node_b)
+        try:
+            here.start()
+            there.start(session_id=here.session_id)
+            mark = there.rec.mark()
+            assert here.say("is anyone there?")["ok"]
+            there.rec.wait_for("typing", lambda d: d == {"typing": False, "sender": "bot"}, 30, start=mark)
+            seen = [(n, d) for n, d in there.rec.events[mark:] if n in ("typing", "bot_uttered")]
+            assert seen[0] == ("typing", {"typing": True, "sender": "bot"}), seen
+            assert seen[-1] == ("typing", {"typing": False, "sender": "bot"}), seen
+            assert [n for n, _ in seen[1:-1]] and {n for n, _ in seen[1:-1]} == {"bot_uttered"}, seen
+        finally:
+            here.close()
+            there.close()
