@@ -11,6 +11,15 @@ def test_phone_width_keyboard_only_and_labelled(base_url, pages, watch):
     page = pages(viewport={"width": 375, "height": 720}, is_mobile=True, has_touch=True)
     flows.open_shop(page, base_url)
 
+    # At load on a phone the shop stays in view: the widget waits behind its launcher and
+    # leaves the focus where it was.
+    expect(page.locator(".sw-panel")).to_be_hidden()
+    launcher = page.get_by_role("button", name="Chat with us")
+    expect(launcher).to_be_visible()
+    assert page.evaluate("!document.querySelector('.sw-root').contains(document.activeElement)")
+    expect(page.locator(".sw-connection")).not_to_have_text("Online")
+    launcher.tap()
+
     assert page.evaluate("document.documentElement.scrollWidth") <= 375
     box = page.locator(".sw-panel").bounding_box()
     assert box["width"] <= 375 and box["x"] >= 0
@@ -18,7 +27,7 @@ def test_phone_width_keyboard_only_and_labelled(base_url, pages, watch):
     log = page.get_by_role("log", name="Conversation")
     expect(log).to_have_attribute("aria-live", "polite")
     message = page.get_by_label("Your message")
-    expect(message).to_be_focused()  # the open widget focuses its input
+    expect(message).to_be_focused()  # opened by the customer: the input has the focus
 
     page.keyboard.type("Hello, what are your shipping options?")
     page.keyboard.press("Enter")
@@ -78,6 +87,7 @@ def test_no_agent_online_offers_follow_up_by_email(base_url, pages):
 
     banner = page.locator(".sw-banner")
     expect(banner).to_contain_text("No one is online right now", timeout=30_000)
+    expect(page.locator(".sw-connection")).to_have_text("Assistant available — no one from our team is online")
     form = page.get_by_role("form", name="Follow-up by e-mail")
     expect(form.get_by_role("button", name="Continue with the assistant")).to_be_visible()
     email = form.get_by_label("Your e-mail for our reply")
