@@ -43,7 +43,7 @@ def _ask_for_a_person(customer: Page) -> None:
 
 
 def test_replies_are_noticed_in_the_widget_and_the_console(base_url, pages, watch):
-    agent = pages(viewport={"width": 1440, "height": 900})
+    agent = pages(viewport={"width": 1440, "height": 900}, permissions=["notifications"])
     emma, oliver = pages(), pages()
     flows.sign_in(agent, base_url, "dana")
 
@@ -119,6 +119,16 @@ def test_replies_are_noticed_in_the_widget_and_the_console(base_url, pages, watc
     expect(agent).to_have_title(re.compile(r"^\(\d+\) Support console$"))
     notice.get_by_role("button", name="Open").click()
     expect(agent.locator("#conv-title")).to_have_text("Emma Johnson")
+    expect(agent).to_have_title(before)
+
+    # With the console in the background, even the open conversation's message is announced,
+    # by the browser too (notifications were allowed).
+    agent.evaluate(HIDE)
+    flows.say(emma, "Are you still there?", wait_for_reply=False)
+    expect(agent.locator(".toast", has_text="New message from Emma Johnson")).to_contain_text("still there")
+    expect(agent).to_have_title(re.compile(r"^\(\d+\) Support console$"))
+    assert agent.evaluate("window.__supportConsoleNotifications || 0") >= 1
+    agent.evaluate(SHOW)
     expect(agent).to_have_title(before)
 
     # E-mail me the transcript: a signed-in customer isn't asked for the address.
