@@ -157,9 +157,9 @@ export class ChatClient {
     return this._request(EVENTS.CSAT, { score: rating });
   }
 
-  /** Ask for a follow-up e-mail when no agent is online. */
+  /** Ask for a follow-up e-mail when no agent is online (without `email`: the address the conversation knows). */
   followUp(email) {
-    return this._request(EVENTS.FOLLOW_UP, { email });
+    return this._request(EVENTS.FOLLOW_UP, email ? { email } : {});
   }
 
   /** Decline to wait: the assistant takes the conversation back. */

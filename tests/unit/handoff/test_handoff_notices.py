@@ -125,3 +125,19 @@ async def test_no_notice_without_asking(svc) -> None:
     await sessions.disconnect(svc, "c1")
     await agents.send(svc, dana, cid, "Hello?")
     assert await svc.run(outbox.messages_to, "maya@example.com") == []
+
+
+async def test_a_signed_in_customer_gets_the_follow_up_at_the_address_on_file(svc) -> None:
+    from handoff.service import customers
+
+    await sessions.open_session(svc, "c1", None, None, await _token(svc, "maya@example.com"))
+    await turns.customer_message(svc, "c1", "a person please", None, None)  # nobody online: queued
+    await svc.drain()
+    ack = await customers.follow_up(svc, "c1", None)
+    assert ack["ok"] and ack["reply_to"] == "m•••@example.com" and isinstance(ack["ticket_id"], int)
+    await sessions.open_session(svc, "c2", None, None, None)
+    await turns.customer_message(svc, "c2", "a person please", None, None)
+    await svc.drain()
+    with pytest.raises(errors.EmailRequired):
+        await customers.follow_up(svc, "c2", None)
+    assert (await customers.follow_up(svc, "c2", "visitor@example.net"))["reply_to"] == "visitor@example.net"
