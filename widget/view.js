@@ -112,7 +112,7 @@ export class WidgetView {
     this.typingText.textContent = `${who} is typing…`;
     this.typingLine.hidden = false;
     this._scrollToEnd();
-    // The server always says when typing stopped; this only covers a lost "stopped".
+    // The assistant's typing always ends with a "stopped" from the server; this covers one that got lost.
     const fallback = TYPING_FALLBACK_MS[sender] || TYPING_FALLBACK_MS.agent;
     this.typingTimer = setTimeout(() => { this.typingLine.hidden = true; }, fallback);
   }
