@@ -25,15 +25,15 @@ export function askForNotifications() {
 }
 
 const TONES = { handoff: [660, 880], message: [880, 740] };
-const MIN_BEEP_GAP_MS = 1500; // a burst of messages chimes once
-let lastBeep = 0;
+const MIN_BEEP_GAP_MS = 1500; // a burst of messages chimes once (a handoff still chimes its own)
+const lastBeep = {};
 
 /** Two short tones (rising for a handoff, falling for a message). Returns true when a sound was scheduled. */
 export function beep(kind = "handoff") {
   if (!audio || audio.state !== "running") return false;
   const now = Date.now();
-  if (now - lastBeep < MIN_BEEP_GAP_MS) return false;
-  lastBeep = now;
+  if (now - (lastBeep[kind] || 0) < MIN_BEEP_GAP_MS) return false;
+  lastBeep[kind] = now;
   const start = audio.currentTime;
   (TONES[kind] || TONES.handoff).forEach((frequency, i) => {
     const oscillator = audio.createOscillator();
