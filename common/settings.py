@@ -75,6 +75,10 @@ class Settings:
         demo_history: the seed also writes a few hundred past demo conversations
             (``store/demo_history.py``) for the insights page.
         public_url: base of the links mailed to customers (reset and confirmation links).
+        chat_url: the page with the chat, linked from the transcript and "we replied" e-mails
+            (default ``<public_url>/#support-chat``, which opens the widget on the demo shop).
+        limit_emails: e-mails a customer may ask for from the chat (transcripts), per identity or
+            client address, and per conversation.
         outbox_dir: where the file sink writes one ``.eml`` per message when no SMTP host is set.
         smtp_host: send the outbox through this SMTP server instead (``smtp_*``: port, user,
             password, sender, STARTTLS).
@@ -101,6 +105,7 @@ class Settings:
     limit_sessions: Limit = Limit(20, 60.0)
     limit_typing: Limit = Limit(30, 10.0)
     limit_logins: Limit = Limit(5, 20.0)
+    limit_emails: Limit = Limit(5, 3600.0)
     limit_max_keys: int = 10_000
     trusted_proxies: Tuple[str, ...] = ()
     policy_dir: Path = ROOT / "policy"
@@ -109,6 +114,7 @@ class Settings:
     demo_identities: bool = True
     demo_history: bool = True
     public_url: str = "http://127.0.0.1:8000"
+    chat_url: str = "http://127.0.0.1:8000/#support-chat"
     outbox_dir: Path = ROOT / "var" / "outbox"
     smtp_host: Optional[str] = None
     smtp_port: int = 25
@@ -181,6 +187,7 @@ def load_settings(env: Optional[Mapping[str, str]] = None) -> Settings:
         limit_sessions=limit("RATE_LIMIT_SESSIONS", "RATE_LIMIT_SESSIONS_WINDOW", defaults.limit_sessions),
         limit_typing=limit("RATE_LIMIT_TYPING", "RATE_LIMIT_TYPING_WINDOW", defaults.limit_typing),
         limit_logins=limit("RATE_LIMIT_LOGINS", "RATE_LIMIT_LOGINS_WINDOW", defaults.limit_logins),
+        limit_emails=limit("RATE_LIMIT_EMAILS", "RATE_LIMIT_EMAILS_WINDOW", defaults.limit_emails),
         limit_max_keys=int(get("RATE_LIMIT_MAX_KEYS", defaults.limit_max_keys)),
         trusted_proxies=_networks(_csv(env.get("TRUSTED_PROXIES", ""))),
         policy_dir=Path(get("POLICY_DIR", defaults.policy_dir)),
@@ -189,6 +196,7 @@ def load_settings(env: Optional[Mapping[str, str]] = None) -> Settings:
         demo_identities=env.get("DEMO_IDENTITIES", "1") != "0",
         demo_history=env.get("DEMO_HISTORY", "1") != "0",
         public_url=get("PUBLIC_URL", defaults.public_url).rstrip("/"),
+        chat_url=get("CHAT_URL", get("PUBLIC_URL", defaults.public_url).rstrip("/") + "/#support-chat"),
         outbox_dir=Path(get("OUTBOX_DIR", defaults.outbox_dir)),
         smtp_host=env.get("SMTP_HOST") or None,
         smtp_port=int(get("SMTP_PORT", defaults.smtp_port)),

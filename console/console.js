@@ -11,7 +11,7 @@ import { AGENT_EVENTS as E, AgentClient, login } from "./agent-client.js";
 import { CannedManager } from "./canned-view.js";
 import { Composer } from "./composer.js";
 import { renderContext } from "./context-view.js";
-import { handoffNotice, titleBadge, toast, unlockAudio } from "./notify.js";
+import { askForNotifications, handoffNotice, messageNotice, pageVisible, titleBadge, toast, unlockAudio } from "./notify.js";
 import { customerName, renderHeader } from "./conversation-header.js";
 import { QueueView } from "./queue-view.js";
 import { clearSession, savedOpenIds, saveOpenIds, tokenStore } from "./session.js";
@@ -32,6 +32,14 @@ class Console {
     this.activeId = null;
     this.seenQueue = new Set();
     this.firstQueue = true;
+    this.waiting = 0;
+    this.unseenHere = 0; // customer messages in the open conversation while the tab was hidden
+    this.onVisible = () => {
+      if (!pageVisible()) return;
+      this.unseenHere = 0;
+      this.updateTitle();
+    };
+    document.addEventListener("visibilitychange", this.onVisible);
     const { root, nodes } = workspace(agent ? agent.display_name : "");
     this.nodes = nodes;
     clear(app).append(root);
@@ -109,7 +117,15 @@ class Console {
       this.seenQueue.add(item.conversation_id);
     }
     this.firstQueue = false;
-    titleBadge(items.length);
+    this.waiting = items.length;
+    this.updateTitle();
+  }
+
+  /** The tab title counts who waits and every unread customer message. */
+  updateTitle() {
+    let unread = this.unseenHere;
+    for (const { unread: n } of this.conversations.values()) unread += n;
+    titleBadge(this.waiting + unread);
   }
 
   /** Visible and audible notice of a new handoff (once per conversation). */
@@ -167,8 +183,10 @@ class Console {
     if (!entry) return;
     this.activeId = id;
     entry.unread = 0;
+    for (const node of this.nodes.toasts.querySelectorAll(`[data-message-for="${Number(id)}"]`)) node.remove();
     this.renderActive();
     this.renderMine();
+    this.updateTitle();
   }
 
   isMine(view) {
@@ -208,20 +226,35 @@ class Console {
     if (this.activeId === id) this.activeId = this.conversations.size ? [...this.conversations.keys()][0] : null;
     this.renderActive();
     this.renderMine();
+    this.updateTitle();
   }
 
-  onMessage({ conversation_id: id, message }) {
-    const entry = this.conversations.get(id);
-    if (!entry || !message) return;
+  async onMessage({ conversation_id: id, message }) {
+    if (!message) return;
+    let entry = this.conversations.get(id);
+    const fromCustomer = !message.private && message.sender === "customer";
+    if (!entry) {
+      // One of this agent's conversations that this tab hasn't opened (e.g. transferred to them).
+      if (!fromCustomer || !(await this.open(id, { quiet: true }))) return;
+      entry = this.conversations.get(id);
+      if (!entry) return;
+    }
     const messages = entry.view.messages || (entry.view.messages = []);
     if (!messages.some((m) => m.seq === message.seq)) messages.push(message);
     if (id === this.activeId) {
       this.transcript.add(message);
       if (message.sender === "customer") this.nodes.typing.hidden = true;
-    } else if (!message.private && message.sender === "customer") {
+    } else if (fromCustomer) {
       entry.unread += 1;
       this.renderMine();
     }
+    if (!fromCustomer || (id === this.activeId && pageVisible())) return;
+    if (id === this.activeId) this.unseenHere += 1;
+    this.updateTitle();
+    messageNotice(this.nodes.toasts, {
+      conversationId: id, name: customerName(entry.view), text: message.text || "",
+      count: id === this.activeId ? this.unseenHere : entry.unread,
+    }, () => this.select(id));
   }
 
   onTyping({ conversation_id: id, typing, sender }) {
@@ -291,6 +324,7 @@ let current = null;
 function showSignIn(notice = "") {
   clear(app).append(signInScreen(async (username, password) => {
     unlockAudio();
+    askForNotifications();
     try {
       const { token, agent } = await login(username, password);
       tokenStore.set(token);
@@ -311,9 +345,11 @@ function signOut(notice = "") {
   if (current) {
     current.client.close();
     current.queue.destroy();
+    document.removeEventListener("visibilitychange", current.onVisible);
     current = null;
   }
   clearSession();
+  titleBadge(0);
   showSignIn(notice);
 }
 

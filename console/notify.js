@@ -1,6 +1,8 @@
 /**
- * Visible and audible notices for agents: a toast, a title badge and a WebAudio beep
- * (no audio file). Browsers only allow sound after a user gesture; the sign-in click is one.
+ * Visible and audible notices for agents: a toast, a title badge, a WebAudio beep (no audio
+ * file, nothing inline: CSP holds) and, while the tab is in the background, a system
+ * notification when the agent allowed them. Browsers only allow sound after a user gesture;
+ * the sign-in click is one (and asks for the notification permission).
  */
 
 import { el } from "../shared/dom.js";
@@ -15,11 +17,25 @@ export function unlockAudio() {
   if (audio.state === "suspended") audio.resume().catch(() => {});
 }
 
-/** Two short rising tones. Returns true when a sound was scheduled. */
-export function beep() {
+/** Ask once, from a user gesture, whether system notifications may be shown. */
+export function askForNotifications() {
+  if ("Notification" in window && Notification.permission === "default") {
+    Notification.requestPermission().catch(() => {});
+  }
+}
+
+const TONES = { handoff: [660, 880], message: [880, 740] };
+const MIN_BEEP_GAP_MS = 1500; // a burst of messages chimes once (a handoff still chimes its own)
+const lastBeep = {};
+
+/** Two short tones (rising for a handoff, falling for a message). Returns true when a sound was scheduled. */
+export function beep(kind = "handoff") {
   if (!audio || audio.state !== "running") return false;
+  const now = Date.now();
+  if (now - (lastBeep[kind] || 0) < MIN_BEEP_GAP_MS) return false;
+  lastBeep[kind] = now;
   const start = audio.currentTime;
-  [660, 880].forEach((frequency, i) => {
+  (TONES[kind] || TONES.handoff).forEach((frequency, i) => {
     const oscillator = audio.createOscillator();
     const gain = audio.createGain();
     oscillator.type = "sine";
@@ -72,7 +88,47 @@ export function handoffNotice(region, item, claim) {
   return notice;
 }
 
-/** "(2) Support console" while there is something new to look at. */
+/** True while the agent is looking at this tab. */
+export function pageVisible() {
+  return document.visibilityState === "visible";
+}
+
+/** A system notification while the tab is in the background (when allowed); true when shown. */
+export function systemNotice(title, body, tag, onClick) {
+  if (pageVisible() || !("Notification" in window) || Notification.permission !== "granted") return false;
+  try {
+    const notification = new Notification(title, { body, tag });
+    notification.onclick = () => {
+      window.focus();
+      notification.close();
+      onClick();
+    };
+  } catch {
+    return false; // some browsers only allow notifications from a service worker
+  }
+  window.__supportConsoleNotifications = (window.__supportConsoleNotifications || 0) + 1;
+  return true;
+}
+
+/**
+ * A new customer message in a conversation the agent isn't looking at: one toast per
+ * conversation (updated, not stacked), a chime, and a system notification in the background.
+ * @param {HTMLElement} region
+ * @param {{conversationId: number, name: string, text: string, count: number}} notice
+ * @param {Function} open called when the agent clicks Open (or the system notification)
+ */
+export function messageNotice(region, { conversationId, name, text, count }, open) {
+  const title = count > 1 ? `${count} new messages from ${name}` : `New message from ${name}`;
+  const body = text.length > 140 ? `${text.slice(0, 139)}…` : text;
+  for (const old of region.querySelectorAll(`[data-message-for="${Number(conversationId)}"]`)) old.remove();
+  beep("message");
+  systemNotice(title, body, `conversation-${conversationId}`, open);
+  const notice = toast(region, { title, body, action: { label: "Open", run: open } });
+  notice.dataset.messageFor = String(conversationId);
+  return notice;
+}
+
+/** "(2) Support console" while there is something new to look at (waiting customers, unread messages). */
 export function titleBadge(count) {
   const base = "Support console";
   document.title = count > 0 ? `(${count}) ${base}` : base;

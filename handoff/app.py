@@ -100,11 +100,11 @@ def create_app(settings: Settings, *, detector: Any = None, rasa: Any = None) ->
             policy=load_handoff_policy(settings.policy_path("handoff.yml")),
             phrase_bank=load_phrase_bank(settings.policy_path("phrase_bank.yml")),
             db=async_session_factory(engine), rasa=client, detector=found, notifier=SocketNotifier(sio),
-            limiter=make_limiter(settings), detector_pool=pool)
+            limiter=make_limiter(settings), detector_pool=pool, mail_wakeup=asyncio.Event())
         svc = state["service"]
         await upkeep.start(svc)  # clear what this node owned before, answer stranded turns
         app_.ctx.upkeep = asyncio.ensure_future(upkeep.forever(svc))
-        app_.ctx.mailer = asyncio.ensure_future(mail.deliver_periodically(settings))
+        app_.ctx.mailer = asyncio.ensure_future(mail.deliver_periodically(settings, wakeup=svc.mail_wakeup))
         log.info("handoff.started host=%s port=%s node=%s redis=%s", settings.host, settings.port,
                  settings.node_id, bool(settings.redis_url))
         if settings.demo_identities:

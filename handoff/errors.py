@@ -49,6 +49,11 @@ class UnsupportedType(HandoffError):
                                      "that file is none of these.")
 
 
+class EmailRequired(HandoffError):
+    code, status, default_message = ("email_required", 400,
+                                     "Which e-mail address should we use? Type it in and we'll send it there.")
+
+
 class RateLimited(HandoffError):
     code, status, default_message = "rate_limited", 429, "You're sending messages very fast; please wait a moment."
 

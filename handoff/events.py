@@ -154,6 +154,11 @@ def _short_parse(parse: Optional[Dict[str, Any]]) -> Optional[Dict[str, Any]]:
             "entities": [{"entity": e.get("entity"), "value": e.get("value")} for e in parse.get("entities") or []]}
 
 
+def bot_typing(on: bool) -> Dict[str, Any]:
+    """``typing`` to the customer while the assistant works on their turn (``on``) and once its replies are out."""
+    return {"typing": on, "sender": "bot"}
+
+
 def ok(**fields: Any) -> Dict[str, Any]:
     """A positive acknowledgement."""
     return {"ok": True, **fields}

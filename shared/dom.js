@@ -92,3 +92,44 @@ export function money(amount, currency = "USD") {
     return `${value.toFixed(2)} ${currency}`;
   }
 }
+
+// An https URL, or a site path ("/returns/1060/label") standing on its own (not "and/or", not "1/2").
+const LINKABLE = /https:\/\/[^\s<>"'`]+|(?<![\w/.:])\/[A-Za-z0-9][A-Za-z0-9._~%\-/]*/g;
+const TRAILING = /[.,;:!?)\]'"]+$/;
+
+/**
+ * A safe href for `candidate`, or null: a path resolved against `base` stays on `base`'s origin;
+ * an absolute URL must be https. Nothing else (javascript:, data:, other schemes) is ever a link.
+ */
+export function safeHref(candidate, base) {
+  try {
+    const origin = new URL(base).origin;
+    const url = new URL(candidate, base);
+    if (candidate.startsWith("/")) return url.origin === origin ? url.href : null;
+    return url.protocol === "https:" ? url.href : null;
+  } catch {
+    return null;
+  }
+}
+
+/**
+ * `text` as nodes: plain text, with each https URL or site path in it as an `<a>` (built with
+ * `el`, href from `safeHref`, opened in a new tab without an opener). Never parses HTML.
+ * @param {string} text
+ * @param {string} base the origin paths belong to (the server that sent the text)
+ * @returns {Array<Node|string>}
+ */
+export function linkedText(text, base) {
+  const parts = [];
+  let last = 0;
+  for (const match of String(text).matchAll(LINKABLE)) {
+    const found = match[0].replace(TRAILING, "");
+    const href = found && safeHref(found, base);
+    if (!href) continue;
+    if (match.index > last) parts.push(text.slice(last, match.index));
+    parts.push(el("a", { href, target: "_blank", rel: "noopener noreferrer", text: found }));
+    last = match.index + found.length;
+  }
+  if (last < text.length) parts.push(text.slice(last));
+  return parts;
+}

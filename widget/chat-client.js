@@ -29,6 +29,8 @@ export const EVENTS = Object.freeze({
   CSAT: "csat",
   FOLLOW_UP: "follow_up",
   CONTINUE_WITH_BOT: "continue_with_bot",
+  EMAIL_TRANSCRIPT: "email_transcript",
+  NOTIFY_ME: "notify_me",
 });
 
 const ACK_TIMEOUT_MS = 8000;
@@ -40,6 +42,7 @@ const ACK_TIMEOUT_MS = 8000;
  * @property {(status: object) => void} onHandoffStatus
  * @property {(typing: {typing: boolean, sender: string, name?: string}) => void} onTyping
  * @property {(error: {message: string}) => void} onError
+ * @property {(limits: {maxMessageChars: number}) => void} [onLimits] the server's limits, once per session
  */
 
 export class ChatClient {
@@ -67,6 +70,18 @@ export class ChatClient {
   /** The session id kept in localStorage (given by the server; null before the first chat). */
   get sessionId() {
     return this.state.sessionId;
+  }
+
+  /** The highest `seq` the customer has seen while looking (see attention.js); kept with the session. */
+  get seenSeq() {
+    return Number.isInteger(this.state.seenSeq) ? this.state.seenSeq : Number.MAX_SAFE_INTEGER;
+  }
+
+  markSeen(seq) {
+    if (Number.isInteger(seq) && !(seq <= this.state.seenSeq)) {
+      this.state.seenSeq = seq;
+      this._save();
+    }
   }
 
   /** Messages not yet acknowledged by the server (restored after a reload). */
@@ -97,6 +112,8 @@ export class ChatClient {
     socket.on(EVENTS.SESSION_CONFIRM, (data) => this._confirmed(data));
     socket.on(EVENTS.TRANSCRIPT, (data) => {
       const messages = data && Array.isArray(data.messages) ? data.messages : [];
+      // Storage from before the seen mark existed: what is already there counts as seen.
+      if (!Number.isInteger(this.state.seenSeq) && data && Number.isInteger(data.last_seq)) this.markSeen(data.last_seq);
       for (const message of messages) this._received(message, "bot");
     });
     socket.on(EVENTS.BOT_UTTERED, (data) => this._received(data, "bot"));
@@ -115,7 +132,7 @@ export class ChatClient {
 
   /** Forget this session: the next `connect()` starts a new conversation. */
   resetSession() {
-    this.state = { sessionId: null, outbox: [] };
+    this.state = { sessionId: null, outbox: [], seenSeq: 0 };
     this.lastSeq = 0;
     this._save();
   }
@@ -161,9 +178,9 @@ export class ChatClient {
     return this._request(EVENTS.CSAT, { score: rating });
   }
 
-  /** Ask for a follow-up e-mail when no agent is online. */
+  /** Ask for a follow-up e-mail when no agent is online (without `email`: the address the conversation knows). */
   followUp(email) {
-    return this._request(EVENTS.FOLLOW_UP, { email });
+    return this._request(EVENTS.FOLLOW_UP, email ? { email } : {});
   }
 
   /** Decline to wait: the assistant takes the conversation back. */
@@ -171,17 +188,31 @@ export class ChatClient {
     return this._request(EVENTS.CONTINUE_WITH_BOT, {});
   }
 
+  /** E-mail the transcript: to the address the conversation knows, else `email` (`email_required` first). */
+  emailTranscript(email) {
+    return this._request(EVENTS.EMAIL_TRANSCRIPT, email ? { email } : {});
+  }
+
+  /** One e-mail per absence when an agent replies after the customer left (same address rule). */
+  notifyMe(email) {
+    return this._request(EVENTS.NOTIFY_ME, email ? { email } : {});
+  }
+
   _requestSession() {
     const request = { session_id: this.sessionId, last_seq: this.lastSeq };
     if (this.identityToken) request.customData = { identity_token: this.identityToken };
-    this.socket.emit(EVENTS.SESSION_REQUEST, request, (ack) => {
+    emitWithAck(this.socket, EVENTS.SESSION_REQUEST, request, ACK_TIMEOUT_MS).then((ack) => {
       if (ack && Number.isInteger(ack.max_attachment_bytes)) this.maxFileBytes = ack.max_attachment_bytes;
+      if (ack.ok !== false && Number.isInteger(ack.max_message_chars) && this.listener.onLimits) {
+        this.listener.onLimits({ maxMessageChars: ack.max_message_chars });
+      }
     });
   }
 
   _confirmed(data) {
     const sessionId = typeof data === "string" ? data : data && data.session_id;
     if (sessionId && sessionId !== this.sessionId) {
+      if (this.state.sessionId) this.state.seenSeq = 0; // the server started a new conversation
       this.state.sessionId = sessionId;
       this._save();
     }
@@ -242,7 +273,8 @@ export class ChatClient {
       return { ok: false, message: "We're offline right now. Please try again in a moment." };
     }
     const ack = await emitWithAck(this.socket, event, body, ACK_TIMEOUT_MS, "No answer from the server. Please try again.");
-    return ack.ok === false ? { ok: false, message: errorText(ack) } : ack;
+    if (ack.ok !== false) return ack;
+    return { ok: false, code: ack.error && ack.error.code, message: errorText(ack) };
   }
 
   _load() {
@@ -251,12 +283,13 @@ export class ChatClient {
       if (stored && typeof stored === "object") {
         const outbox = Array.isArray(stored.outbox) ? stored.outbox : [];
         const sessionId = typeof stored.sessionId === "string" ? stored.sessionId : null;
-        return { sessionId, outbox: outbox.map(({ inFlight, ...item }) => item) };
+        const seenSeq = Number.isInteger(stored.seenSeq) ? stored.seenSeq : sessionId ? null : 0;
+        return { sessionId, outbox: outbox.map(({ inFlight, ...item }) => item), seenSeq };
       }
     } catch {
       /* unreadable storage: start afresh */
     }
-    const state = { sessionId: null, outbox: [] };
+    const state = { sessionId: null, outbox: [], seenSeq: 0 };
     try {
       localStorage.setItem(this.storageKey, JSON.stringify(state));
     } catch {
@@ -268,7 +301,8 @@ export class ChatClient {
   _save() {
     try {
       const outbox = this.state.outbox.map(({ inFlight, ...item }) => item);
-      localStorage.setItem(this.storageKey, JSON.stringify({ sessionId: this.state.sessionId, outbox }));
+      const { sessionId, seenSeq } = this.state;
+      localStorage.setItem(this.storageKey, JSON.stringify({ sessionId, outbox, seenSeq }));
     } catch {
       /* storage full or disabled: keep going in memory */
     }

@@ -7,45 +7,22 @@ import { el } from "../shared/dom.js";
 let formCount = 0;
 
 /**
- * Follow-up e-mail form with a "continue with the assistant" alternative.
- * @param {{onSubmit: (email: string) => Promise<object>, onContinue: () => Promise<object>}} handlers
+ * The follow-up offer when no one is online: "E-mail me when someone can help" (to the address
+ * the conversation knows; only an anonymous visitor is asked to type one) or "Continue with the
+ * assistant".
+ * @param {{onSubmit: (email: ?string) => Promise<object>, onContinue: () => Promise<object>}} handlers
  */
 export function followUpForm({ onSubmit, onContinue }) {
-  formCount += 1;
-  const inputId = `sw-follow-email-${formCount}`;
-  const input = el("input", {
-    id: inputId, type: "email", name: "email", required: true, autocomplete: "email",
-    placeholder: "you@example.com", maxlength: 254,
-  });
   const feedback = el("p", { class: "sw-form-feedback", role: "alert" });
-  const submit = el("button", { type: "submit", class: "sw-button sw-button-primary", text: "E-mail me" });
   const stay = el("button", { type: "button", class: "sw-button", text: "Continue with the assistant" });
-  const form = el(
-    "form",
-    { class: "sw-followup", "aria-label": "Follow-up by e-mail", novalidate: true },
-    el("label", { for: inputId, text: "Your e-mail for our reply" }),
-    el("div", { class: "sw-followup-row" }, input, submit),
-    stay,
-    feedback,
-  );
-  form.addEventListener("submit", async (event) => {
-    event.preventDefault();
-    const email = input.value.trim();
-    if (!/^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(email)) {
-      feedback.textContent = "That e-mail doesn't look complete — could you check it?";
-      input.setAttribute("aria-invalid", "true");
-      input.focus();
-      return;
-    }
-    input.removeAttribute("aria-invalid");
-    submit.disabled = true;
-    const ack = await onSubmit(email);
-    submit.disabled = false;
-    if (ack.ok === false) feedback.textContent = ack.message || "We couldn't save that. Please try again.";
-    else {
-      form.replaceChildren(el("p", { class: "sw-form-done", text: `Thanks — we'll reply to ${email}.` }));
-    }
+  const mail = emailRequest({
+    label: "E-mail follow-up",
+    buttonText: "E-mail me when someone can help",
+    inputLabel: "Your e-mail for our reply",
+    send: onSubmit,
+    done: (ack) => `Thanks — we'll reply to ${ack.reply_to}.`,
   });
+  const form = el("div", { class: "sw-followup", role: "group", "aria-label": "Follow-up by e-mail" }, mail, stay, feedback);
   stay.addEventListener("click", async () => {
     stay.disabled = true;
     const ack = await onContinue();
@@ -94,4 +71,72 @@ export function ratingForm({ onRate }) {
     else form.replaceChildren(el("p", { class: "sw-form-done", text: "Thank you for telling us." }));
   });
   return form;
+}
+
+/**
+ * Something we send by e-mail (the transcript, "tell me when they reply"). It is first asked
+ * for without an address: a signed-in or verified customer is never made to type the one we
+ * know. Only when the server answers `email_required` does a field appear.
+ * @param {{buttonText?: string, inputLabel: string, send: (email: ?string) => Promise<object>,
+ *   done: (ack: object) => string, label: string}} options without `buttonText` it starts at once
+ */
+export function emailRequest({ buttonText, inputLabel, send, done, label }) {
+  formCount += 1;
+  const inputId = `sw-mail-${formCount}`;
+  const feedback = el("p", { class: "sw-form-feedback", role: "alert" });
+  const box = el("div", { class: "sw-mail", role: "group", "aria-label": label });
+
+  const finish = (ack) => {
+    if (ack.ok !== false) {
+      box.replaceChildren(el("p", { class: "sw-form-done", role: "status", text: done(ack) }));
+      return true;
+    }
+    feedback.textContent = ack.message || "That didn't work. Please try again.";
+    return false;
+  };
+
+  const askForAddress = () => {
+    const input = el("input", {
+      id: inputId, type: "email", name: "email", required: true, autocomplete: "email",
+      placeholder: "you@example.com", maxlength: 254,
+    });
+    const submit = el("button", { type: "submit", class: "sw-button sw-button-primary", text: "Send" });
+    const form = el("form", { class: "sw-followup", novalidate: true },
+      el("label", { for: inputId, text: inputLabel }), el("div", { class: "sw-followup-row" }, input, submit));
+    form.addEventListener("submit", async (event) => {
+      event.preventDefault();
+      const email = input.value.trim();
+      if (!/^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(email)) {
+        feedback.textContent = "That e-mail doesn't look complete — could you check it?";
+        input.setAttribute("aria-invalid", "true");
+        input.focus();
+        return;
+      }
+      input.removeAttribute("aria-invalid");
+      submit.disabled = true;
+      const ack = await send(email);
+      submit.disabled = false;
+      finish(ack);
+    });
+    box.replaceChildren(form, feedback);
+    input.focus();
+  };
+
+  const start = async (trigger) => {
+    if (trigger) trigger.disabled = true;
+    const ack = await send(null);
+    if (trigger) trigger.disabled = false;
+    if (ack.ok === false && ack.code === "email_required") askForAddress();
+    else finish(ack);
+  };
+
+  if (buttonText) {
+    const trigger = el("button", { type: "button", class: "sw-button", text: buttonText });
+    trigger.addEventListener("click", () => start(trigger));
+    box.append(trigger, feedback);
+  } else {
+    box.append(feedback);
+    start(null);
+  }
+  return box;
 }

@@ -63,3 +63,27 @@ function noOneOnline(status) {
   const options = Array.isArray(status.options) ? status.options : [];
   return options.includes("follow_up") || status.agents_online === 0;
 }
+
+const CONNECTION = {
+  connecting: "Connecting…",
+  offline: "Offline — reconnecting. Your messages will be sent when we're back.",
+};
+
+/**
+ * The header's one line: the connection, and once connected who is here for the customer.
+ * It agrees with the banner (`describeStatus`): never a bare "Online" while no one from the
+ * team is.
+ * @param {"connecting"|"online"|"offline"} connection
+ * @param {object} status the latest `handoff_status` (or `{status: "bot"}`)
+ */
+export function headerText(connection, status) {
+  if (connection !== "online") return CONNECTION[connection] || CONNECTION.connecting;
+  switch (status.status) {
+    case "queued":
+      return noOneOnline(status) ? "Assistant available — no one from our team is online" : "Waiting for our team";
+    case "assigned":
+      return `${status.agent_name ? String(status.agent_name) : "Someone"} from our team is here`;
+    default:
+      return "Assistant available";
+  }
+}

@@ -1,57 +1,87 @@
 /**
  * The widget's DOM: header with connection state, handoff banner, the message log (an
- * ARIA live region), quick replies, typing indicator, follow-up / rating forms, composer.
+ * ARIA live region), quick replies, typing indicator, follow-up / rating / e-mail forms,
+ * composer with a character counter; the unread count while minimised (attention.js).
  *
  * The view knows nothing about sockets: the widget entry wires it to a `ChatClient`.
  */
 
 import { ACCEPT, attachmentNode } from "../shared/attachments.js";
-import { clear, clockTime, el, randomId } from "../shared/dom.js";
-import { followUpForm, ratingForm } from "./panels.js";
-import { describeStatus } from "./status-text.js";
+import { clear, clockTime, el, linkedText, randomId } from "../shared/dom.js";
+import { Attention } from "./attention.js";
+import { emailRequest, followUpForm, ratingForm } from "./panels.js";
+import { describeStatus, headerText } from "./status-text.js";
 import { Transcript } from "./transcript.js";
 
-const CONNECTION_TEXT = {
-  connecting: "Connecting…",
-  online: "Online",
-  offline: "Offline — reconnecting. Your messages will be sent when we're back.",
-};
-
 const HANDLED_BY_FORMS = ["/csat", "/continue_with_bot", "/follow_up"];
+// The counter shows from this share of the limit on; the limit itself comes from the server.
+const COUNTER_FROM = 0.8;
+const DEFAULT_MAX_CHARS = 2000;
+const TYPING_FALLBACK_MS = { agent: 8000, bot: 30000 };
 
 let viewCount = 0;
 
 export class WidgetView {
   /**
    * @param {HTMLElement} container
-   * @param {{title?: string, open?: boolean}} options
+   * @param {{title?: string, open?: boolean, server: string}} options `server`: the origin the
+   *   messages come from (site paths in them link there)
    * @param {{send: Function, sendFile: Function, typing: Function, rate: Function, followUp: Function,
-   *   continueWithBot: Function, newConversation: Function}} actions
+   *   continueWithBot: Function, newConversation: Function, emailTranscript: Function,
+   *   notifyMe: Function, seen: () => number, markSeen: (seq: number) => void,
+   *   opened: (open: boolean) => void}} actions
    */
   constructor(container, options, actions) {
     viewCount += 1;
     this.id = `sw-${viewCount}`;
     this.actions = actions;
+    this.server = options.server;
     this.transcript = new Transcript();
     this.nodes = new Map(); // entry -> <li>
     this.typingTimer = null;
     this.lastTypingSent = 0;
+    this.maxChars = DEFAULT_MAX_CHARS;
+    this.connectionState = "connecting";
+    this.status = { status: "bot" };
     this.root = this._build(options.title || "Support");
+    this.attention = new Attention({ badge: this.badge, launcher: this.launcher, seen: actions.seen, markSeen: actions.markSeen });
     clear(container).append(this.root);
-    this.setOpen(options.open !== false);
+    // Opening at load never takes the focus from the page; only the customer's own click does.
+    this.setOpen(options.open !== false, { focus: false });
   }
 
-  setOpen(open) {
+  /**
+   * Open or minimise the panel.
+   * @param {boolean} open
+   * @param {{focus?: boolean, byCustomer?: boolean}} [how] `focus`: move focus into the input;
+   *   `byCustomer`: the customer chose it (remembered for the next page).
+   */
+  setOpen(open, { focus = true, byCustomer = false } = {}) {
     this.root.classList.toggle("sw-open", open);
     this.launcher.setAttribute("aria-expanded", String(open));
     this.panel.hidden = !open;
-    if (open) this.input.focus({ preventScroll: true });
+    this.attention.setOpen(open);
+    if (byCustomer && this.actions.opened) this.actions.opened(open);
+    if (open && focus) this.input.focus({ preventScroll: true });
+  }
+
+  /** Nothing of this view stays behind (listeners, the page title). */
+  destroy() {
+    this.attention.destroy();
+    clearTimeout(this.typingTimer);
   }
 
   setConnection(state) {
+    this.connectionState = state;
     this.root.dataset.connection = state;
-    this.connection.textContent = CONNECTION_TEXT[state] || state;
+    this._renderHeader();
     this.sendButton.disabled = false;
+  }
+
+  /** The server's limits (from the session's ack). */
+  setLimits({ maxMessageChars }) {
+    if (Number.isInteger(maxMessageChars) && maxMessageChars > 0) this.maxChars = maxMessageChars;
+    this._renderCounter();
   }
 
   /** Add or update a message; duplicates (same seq / client id) are ignored. */
@@ -68,6 +98,7 @@ export class WidgetView {
     if (nextNode && nextNode.parentNode === this.log) this.log.insertBefore(node, nextNode);
     else this.log.append(node);
     if (entry.sender !== "customer") this.showTyping({ typing: false });
+    this.attention.note(entry);
     this._renderQuickReplies();
     this._scrollToEnd();
   }
@@ -82,11 +113,16 @@ export class WidgetView {
     this.typingText.textContent = `${who} is typing…`;
     this.typingLine.hidden = false;
     this._scrollToEnd();
-    this.typingTimer = setTimeout(() => { this.typingLine.hidden = true; }, 8000);
+    // The assistant's typing always ends with a "stopped" from the server; this covers one that got lost.
+    const fallback = TYPING_FALLBACK_MS[sender] || TYPING_FALLBACK_MS.agent;
+    this.typingTimer = setTimeout(() => { this.typingLine.hidden = true; }, fallback);
   }
 
   showStatus(status) {
     const described = describeStatus(status);
+    this.status = status;
+    this._renderHeader();
+    this._renderNotifyOffer(status);
     this.root.dataset.handoff = status.status || "bot";
     this.banner.textContent = described.text;
     this.banner.dataset.tone = described.tone;
@@ -126,18 +162,54 @@ export class WidgetView {
     this.error.hidden = !text;
   }
 
+  _renderHeader() {
+    this.connection.textContent = headerText(this.connectionState, this.status);
+  }
+
+  /** "E-mail me if they reply after I've left": offered while a person is coming or here. */
+  _renderNotifyOffer(status) {
+    const noOne = describeStatus(status).offerFollowUp; // the follow-up form covers that case
+    const offer = (status.status === "queued" && !noOne) || status.status === "assigned";
+    this.notifyArea.hidden = !offer;
+    if (!offer || this.notifyArea.firstChild) return;
+    this.notifyArea.append(emailRequest({
+      label: "E-mail me when our team replies",
+      buttonText: "E-mail me if they reply after I've left",
+      inputLabel: "Your e-mail for the reply notice",
+      send: (email) => this.actions.notifyMe(email),
+      done: (ack) => `We'll e-mail ${ack.notify} once if a reply comes after you've left.`,
+    }));
+  }
+
+  _openTranscriptMail() {
+    this.setOpen(true, { focus: false });
+    clear(this.mailArea).append(emailRequest({
+      label: "E-mail me the transcript",
+      inputLabel: "Your e-mail for the transcript",
+      send: (email) => this.actions.emailTranscript(email),
+      done: (ack) => `We've sent the transcript to ${ack.sent_to}.`,
+    }));
+    this._scrollToEnd();
+  }
+
   _build(title) {
+    this.badge = el("span", { class: "sw-badge", hidden: true, "aria-hidden": "true" });
     this.launcher = el("button", {
-      type: "button", class: "sw-launcher", "aria-controls": `${this.id}-panel`, text: "Chat with us",
-      onclick: () => this.setOpen(this.panel.hidden),
+      type: "button", class: "sw-launcher", "aria-controls": `${this.id}-panel`, "aria-label": "Chat with us",
+      onclick: () => this.setOpen(this.panel.hidden, { byCustomer: true }),
+    }, "Chat with us", this.badge);
+    this.connection = el("p", { class: "sw-connection", text: headerText("connecting", this.status) });
+    const mail = el("button", {
+      type: "button", class: "sw-icon", "aria-label": "E-mail me the transcript", title: "E-mail me the transcript",
+      text: "✉", onclick: () => this._openTranscriptMail(),
     });
-    this.connection = el("p", { class: "sw-connection", text: CONNECTION_TEXT.connecting });
     const close = el("button", {
       type: "button", class: "sw-close", "aria-label": "Minimise chat", text: "–",
-      onclick: () => { this.setOpen(false); this.launcher.focus(); },
+      onclick: () => this._minimise(),
     });
     const header = el("header", { class: "sw-header" },
-      el("div", {}, el("h2", { id: `${this.id}-title`, text: title }), this.connection), close);
+      el("div", {}, el("h2", { id: `${this.id}-title`, text: title }), this.connection),
+      el("div", { class: "sw-header-actions" }, mail, close));
     this.banner = el("p", { class: "sw-banner", role: "status", hidden: true });
     this.log = el("ol", { class: "sw-log", role: "log", "aria-live": "polite", "aria-label": "Conversation" });
     this.quickReplies = el("div", { class: "sw-quick-replies", role: "group", "aria-label": "Suggested replies" });
@@ -145,18 +217,36 @@ export class WidgetView {
     this.typingLine = el("p", { class: "sw-typing", hidden: true, "aria-live": "polite" },
       el("span", { class: "sw-dots", "aria-hidden": "true" }, el("i"), el("i"), el("i")), this.typingText);
     this.extra = el("div", { class: "sw-extra" });
+    this.notifyArea = el("div", { class: "sw-extra", hidden: true });
+    this.mailArea = el("div", { class: "sw-extra" });
     this.error = el("p", { class: "sw-error", role: "alert", hidden: true });
-    this.scroller = el("div", { class: "sw-scroller" }, this.log, this.quickReplies, this.typingLine, this.extra);
+    this.scroller = el("div", { class: "sw-scroller" }, this.log, this.quickReplies, this.typingLine, this.extra,
+      this.notifyArea, this.mailArea);
     this.panel = el("section", {
       id: `${this.id}-panel`, class: "sw-panel", "aria-labelledby": `${this.id}-title`,
     }, header, this.banner, this.scroller, this.error, this._composer());
-    return el("div", { class: "sw-root", dataset: { connection: "connecting", handoff: "bot" } }, this.panel, this.launcher);
+    const root = el("div", { class: "sw-root", dataset: { connection: "connecting", handoff: "bot" } }, this.panel, this.launcher);
+    root.addEventListener("keydown", (event) => {
+      if (event.key === "Escape" && !this.panel.hidden && !event.isComposing) {
+        event.preventDefault();
+        this._minimise();
+      }
+    });
+    return root;
+  }
+
+  _minimise() {
+    this.setOpen(false, { byCustomer: true });
+    this.launcher.focus();
   }
 
   _composer() {
     const inputId = `${this.id}-input`;
+    // No maxlength: a long paste is kept whole and the counter says what is over, never cut silently.
+    this.counter = el("p", { class: "sw-counter", id: `${this.id}-counter`, hidden: true, "aria-live": "polite" });
     this.input = el("textarea", {
-      id: inputId, rows: 1, maxlength: 2000, placeholder: "Write a message…", autocomplete: "off",
+      id: inputId, rows: 1, placeholder: "Write a message…", autocomplete: "off",
+      "aria-describedby": `${this.id}-counter`,
     });
     this.sendButton = el("button", { type: "submit", class: "sw-send", text: "Send" });
     this.fileInput = el("input", { type: "file", accept: ACCEPT, class: "sw-visually-hidden", tabindex: "-1",
@@ -165,7 +255,8 @@ export class WidgetView {
       title: "Attach a photo or PDF", text: "📎", onclick: () => this.fileInput.click() });
     const form = el("form", { class: "sw-composer" },
       el("label", { for: inputId, class: "sw-visually-hidden", text: "Your message" }),
-      this.attachButton, this.fileInput, this.input, this.sendButton);
+      this.attachButton, this.fileInput, this.input, this.sendButton,
+      this.counter);
     form.addEventListener("submit", (event) => {
       event.preventDefault();
       this._submit();
@@ -177,6 +268,7 @@ export class WidgetView {
       }
     });
     this.input.addEventListener("input", () => {
+      this._renderCounter();
       const now = Date.now();
       if (now - this.lastTypingSent > 2500 && this.input.value.trim()) {
         this.lastTypingSent = now;
@@ -200,11 +292,38 @@ export class WidgetView {
     else this.refuse(clientMsgId, null, sent.message);
   }
 
+  /** Characters as the server counts them (code points), against its limit. */
+  _length() {
+    return [...this.input.value].length;
+  }
+
+  _renderCounter() {
+    const length = this._length();
+    const over = length - this.maxChars;
+    const shown = length >= this.maxChars * COUNTER_FROM;
+    this.counter.hidden = !shown;
+    this.counter.dataset.over = String(over > 0);
+    if (over > 0) this.input.setAttribute("aria-invalid", "true");
+    else this.input.removeAttribute("aria-invalid");
+    if (!shown) return;
+    const n = (value) => value.toLocaleString("en-US");
+    this.counter.textContent = over > 0
+      ? `${n(length)} / ${n(this.maxChars)} — that's ${n(over)} character${over === 1 ? "" : "s"} over the limit. ` +
+        "Could you shorten it, or send it in two parts? Nothing you wrote is lost."
+      : `${n(length)} / ${n(this.maxChars)} characters`;
+  }
+
   _submit() {
     const text = this.input.value.trim();
     if (!text) return;
+    if (this._length() > this.maxChars) {
+      this._renderCounter();
+      this.input.focus();
+      return;
+    }
     this.showError("");
     this.input.value = "";
+    this._renderCounter();
     this.lastTypingSent = 0;
     this.actions.typing(false);
     this.actions.send(text);
@@ -230,7 +349,14 @@ export class WidgetView {
   _body(entry) {
     const shown = entry.attachment && attachmentNode(entry.attachment, "sw");
     if (shown) return el("div", { class: "sw-text sw-has-attachment" }, shown);
-    return el("p", { class: "sw-text", text: this._displayText(entry) });
+    return this._textNode(entry);
+  }
+
+  /** The message's text; in what the assistant, an agent or the service said, links are links. */
+  _textNode(entry) {
+    const text = this._displayText(entry);
+    if (entry.sender === "customer" || !this.server) return el("p", { class: "sw-text", text });
+    return el("p", { class: "sw-text" }, linkedText(text, this.server));
   }
 
   /** A quick reply the customer clicked is stored as its payload; show its title instead. */

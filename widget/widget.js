@@ -11,6 +11,10 @@
  * `data-title`, `data-open="false"` (start minimised). The stylesheet and the vendored
  * Socket.IO client are loaded from next to this file. `window.SupportChat.mount()`
  * (re)starts the widget from script, which the demo shop page does on a customer switch.
+ *
+ * At load the widget opens only on a wide screen (never over the whole page of a phone) and
+ * never takes the focus; the customer's own open/minimise is remembered for the next page, and
+ * a link to `#support-chat` (the e-mails' link back) opens it.
  */
 
 import { ChatClient } from "./chat-client.js";
@@ -46,6 +50,28 @@ function loadStyles() {
 }
 
 const mounted = new WeakMap();
+const PHONE = "(max-width: 480px)";
+const OPEN_HASH = "#support-chat";
+
+/** Open at load? The link back from our e-mails, else the customer's last choice, else wide screens only. */
+function openAtLoad(storageKey, wanted) {
+  if (location.hash === OPEN_HASH) return true;
+  try {
+    const chosen = localStorage.getItem(`${storageKey}:open`);
+    if (chosen === "true" || chosen === "false") return chosen === "true";
+  } catch {
+    /* no storage: fall through */
+  }
+  return wanted !== false && !window.matchMedia(PHONE).matches;
+}
+
+function rememberOpen(storageKey, open) {
+  try {
+    localStorage.setItem(`${storageKey}:open`, String(open));
+  } catch {
+    /* private mode: the choice lasts as long as the page */
+  }
+}
 
 /**
  * Start (or restart) the widget in `container`.
@@ -60,13 +86,20 @@ export async function mount(container, options = {}) {
   const io = await loadSocketIo();
   const storageKey = `support-chat:${options.sessionKey || "visitor"}`;
   let client = null;
-  const view = new WidgetView(container, { title: options.title, open: options.open }, {
+  const server = options.server || SERVER;
+  const open = openAtLoad(storageKey, options.open);
+  const view = new WidgetView(container, { title: options.title, open, server }, {
     send: (text, extra) => view.addMessage(client.send(text, extra)),
     sendFile: (file, clientMsgId) => client.sendFile(file, clientMsgId),
     typing: (isTyping) => client.typing(isTyping),
     rate: (rating) => client.rate(rating),
     followUp: (email) => client.followUp(email),
     continueWithBot: () => client.continueWithBot(),
+    emailTranscript: (email) => client.emailTranscript(email),
+    notifyMe: (email) => client.notifyMe(email),
+    seen: () => (client ? client.seenSeq : Number.MAX_SAFE_INTEGER),
+    markSeen: (seq) => client && client.markSeen(seq),
+    opened: (isOpen) => rememberOpen(storageKey, isOpen),
     newConversation: () => {
       client.disconnect();
       client.resetSession();
@@ -75,7 +108,7 @@ export async function mount(container, options = {}) {
   });
   client = new ChatClient({
     io,
-    server: options.server || SERVER,
+    server,
     storageKey,
     identityToken: options.identityToken || null,
     listener: {
@@ -87,6 +120,7 @@ export async function mount(container, options = {}) {
         ? view.refuse(error.clientMsgId, error.text, error.message)
         : view.showError(error.message)),
       onRejected: (notice) => view.showError(notice.message),
+      onLimits: (limits) => view.setLimits(limits),
     },
   });
   for (const item of client.outbox) view.addMessage({ ...item, sender: "customer", seq: null, pending: true });
@@ -96,6 +130,7 @@ export async function mount(container, options = {}) {
     view,
     destroy: () => {
       client.disconnect();
+      view.destroy();
       container.replaceChildren();
     },
   };

@@ -12,7 +12,7 @@ from sqlalchemy.orm import Session
 from common.passwords import check_password
 from handoff import errors
 from handoff import events as ev
-from handoff.service import lookups, publish, ratelimit
+from handoff.service import lookups, notices, publish, ratelimit
 from handoff.service.changes import (
     AgentChanged,
     Event,
@@ -159,8 +159,11 @@ async def send(svc: Service, agent_id: int, cid: int, text: Any,
 
     A retry with the same ``client_msg_id`` is stored and shown once, and acked again with
     ``"duplicate": true`` (the customer's rule, ``handoff.service.idempotent``).
+    A customer who asked to be told and has left gets one e-mail per absence (``notices``).
     """
     text = check_text(svc, text, "text")
+    since = svc.presence_since()
+    mailed: List[bool] = []
 
     def added(s: Session, msg: Message) -> MessageAdded:
         return MessageAdded(cid, msg, agent_name=lookups.agent(s, agent_id).display_name, assignee_id=agent_id)
@@ -169,11 +172,15 @@ async def send(svc: Service, agent_id: int, cid: int, text: Any,
         _owned(s, cid, agent_id)
         msg = conv_store.append_message(s, cid, Sender.AGENT, text, agent_id=agent_id, client_msg_id=client_msg_id)
         conv_store.mark_first_agent_reply(s, cid)
-        return added(s, msg)
+        done = added(s, msg)
+        mailed.append(notices.after_agent_reply(s, svc.settings, cid, done.agent_name or "Our team", since))
+        return done
 
     done, duplicate = await append_once(svc, cid, client_msg_id, Sender.AGENT, write, added, agent_id=agent_id)
     if duplicate:
         return ev.ok(seq=done.message.seq, client_msg_id=client_msg_id, duplicate=True)
+    if any(mailed):
+        svc.wake_mailer()  # committed: the deliverer sees the row
     await publish.publish(svc, [done])
     return ev.ok(seq=done.message.seq, client_msg_id=client_msg_id)
 

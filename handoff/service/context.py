@@ -61,6 +61,7 @@ class Service:
     customers: Dict[str, CustomerConn] = field(default_factory=dict)
     agent_sids: Dict[str, int] = field(default_factory=dict)
     detector_pool: Any = None  # a one-thread executor: the detector runs off the event loop
+    mail_wakeup: Optional["asyncio.Event"] = None  # set: this node's outbox deliverer runs now
     _tasks: Set["asyncio.Task[Any]"] = field(default_factory=set)
 
     async def run(self, fn: Callable[..., T], *args: Any, **kwargs: Any) -> T:
@@ -89,6 +90,11 @@ class Service:
         from store.models.base import utcnow
 
         return utcnow() - dt.timedelta(seconds=self.settings.presence_ttl_s)
+
+    def wake_mailer(self) -> None:
+        """Something was just enqueued in the outbox: deliver now rather than on the next round."""
+        if self.mail_wakeup is not None:
+            self.mail_wakeup.set()
 
     def spawn(self, coro: Awaitable[Any], name: str = "task") -> None:
         """Run ``coro`` in the background, logging (not losing) its failure."""

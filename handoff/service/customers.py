@@ -4,11 +4,14 @@ from __future__ import annotations
 
 from typing import Any, Dict, Optional
 
+from handoff import errors
 from handoff import events as ev
 from handoff.service import handoffs, ratelimit
 from handoff.service.agents import customer_typing
 from handoff.service.context import Service
+from handoff.service.notices import mask
 from handoff.service.sessions import connection
+from store import notices
 
 
 async def typing(svc: Service, sid: str, is_typing: bool) -> None:
@@ -28,9 +31,14 @@ async def csat(svc: Service, sid: str, score: Any) -> Dict[str, Any]:
 
 
 async def follow_up(svc: Service, sid: str, email: Optional[str]) -> Dict[str, Any]:
-    """Leave the queue with an e-mail follow-up (a ticket)."""
+    """Leave the queue with an e-mail follow-up (a ticket): to ``email``, or without one to the
+    address the conversation knows (a signed-in or verified customer is not asked to type it)."""
     conn = connection(svc, sid)
-    return ev.ok(**await handoffs.leave_queue(svc, conn.conversation_id, email=email or ""))
+    known = None if email else await svc.run(notices.known_email, conn.conversation_id)
+    if not email and not known:
+        raise errors.EmailRequired()
+    done = await handoffs.leave_queue(svc, conn.conversation_id, email=email or known)
+    return ev.ok(**done, reply_to=mask(known) if known else str(email).strip())
 
 
 async def continue_with_bot(svc: Service, sid: str) -> Dict[str, Any]:

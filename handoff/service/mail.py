@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from typing import Any, Dict
+from typing import Any, Dict, Optional
 
 from common.mailer import deliver_pending
 from common.settings import Settings
@@ -22,8 +22,10 @@ log = logging.getLogger(__name__)
 INTERVAL = 30.0
 
 
-async def deliver_periodically(settings: Settings, interval: float = INTERVAL) -> None:
-    """Every ``interval`` seconds, send what is pending (in a worker thread, own small engine)."""
+async def deliver_periodically(settings: Settings, interval: float = INTERVAL,
+                               wakeup: Optional[asyncio.Event] = None) -> None:
+    """Every ``interval`` seconds, or as soon as ``wakeup`` is set, send what is pending (in a
+    worker thread, own small engine)."""
     from store.db import make_engine, session_factory
 
     engine = make_engine(settings)
@@ -37,7 +39,14 @@ async def deliver_periodically(settings: Settings, interval: float = INTERVAL) -
                     log.info("outbox.delivered count=%d", sent)
             except Exception:  # noqa: BLE001 - keep the loop alive; the rows stay pending
                 log.exception("outbox.deliver_failed")
-            await asyncio.sleep(interval)
+            if wakeup is None:
+                await asyncio.sleep(interval)
+                continue
+            try:
+                await asyncio.wait_for(wakeup.wait(), interval)
+            except asyncio.TimeoutError:
+                pass
+            wakeup.clear()
     finally:
         engine.dispose()
 

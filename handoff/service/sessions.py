@@ -17,6 +17,7 @@ from handoff.service.attachment_links import links_for_customer
 from handoff.service.context import CustomerConn, Service
 from handoff.service.queue import status_payload
 from store import conversations as conv_store
+from store import customer_presence
 
 # A client-chosen id is the only key to an anonymous transcript: long enough to be unguessable
 # (rasa-webchat and our widget send a uuid4 hex, 32 characters).
@@ -62,6 +63,7 @@ async def open_session(svc: Service, sid: str, session_id: Optional[str], last_s
             unused = bool(session_id and conv_store.get_by_session_id(s, session_id) is None)
             conv = conv_store.create_conversation(s, session_id if unused and session_id else new_session_id(),
                                                   customer_id)
+        customer_presence.arrive(s, sid, conv.id, svc.settings.node_id)  # ends an absence
         transcript = None
         if last_seq is not None and not rejected:
             names = conv_store.agent_names(s)
@@ -89,7 +91,8 @@ async def open_session(svc: Service, sid: str, session_id: Optional[str], last_s
                                                        "messages": done["transcript"],
                                                        "last_seq": done["last_seq"]})
     return ev.ok(session_id=done["session_id"], status=done["status"]["status"], last_seq=done["last_seq"],
-                 fresh=done["fresh"], max_attachment_bytes=svc.settings.attachment_max_bytes)
+                 fresh=done["fresh"], max_attachment_bytes=svc.settings.attachment_max_bytes,
+                 max_message_chars=svc.settings.max_message_chars)
 
 
 def connection(svc: Service, sid: str, session_id: Optional[str] = None) -> CustomerConn:
@@ -100,6 +103,8 @@ def connection(svc: Service, sid: str, session_id: Optional[str] = None) -> Cust
     return conn
 
 
-def disconnect(svc: Service, sid: str) -> None:
-    """Forget a closed customer socket (its limits stay: they are keyed by identity or address)."""
-    svc.customers.pop(sid, None)
+async def disconnect(svc: Service, sid: str) -> None:
+    """Forget a closed customer socket and its presence row (its limits stay: they are keyed by
+    identity or address). With the last socket of a conversation gone, the customer has left."""
+    if svc.customers.pop(sid, None) is not None:
+        await svc.run(customer_presence.leave, sid)

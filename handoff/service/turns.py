@@ -137,6 +137,19 @@ async def bot_turn(svc: Service, conn: CustomerConn, msg: Message) -> None:
     if conn.address != "unknown":
         metadata["client_address"] = conn.address
     clock.append(time.perf_counter())
+    # Every customer socket of the conversation, on any node (the Socket.IO manager's room), sees
+    # the assistant typing until its replies are out; ``_rasa_turn`` always says when it stopped.
+    await svc.notifier.to_conversation(cid, ev.TYPING, ev.bot_typing(True))
+    try:
+        await _rasa_turn(svc, conn, msg, finding, state, metadata, clock)
+    finally:
+        await svc.notifier.to_conversation(cid, ev.TYPING, ev.bot_typing(False))
+
+
+async def _rasa_turn(svc: Service, conn: CustomerConn, msg: Message, finding: Dict[str, Any],
+                     state: Dict[str, Any], metadata: Dict[str, Any], clock: List[float]) -> None:
+    """Ask Rasa, store and emit its replies, then apply the handoff policy."""
+    cid = conn.conversation_id
     try:
         turn = await svc.rasa.send(conn.session_id, msg.text, metadata)
         if turn.paused and not turn.messages:  # a resume that never reached Rasa: retry once

@@ -1,8 +1,9 @@
 """A node's share of the cluster's upkeep: start-up clean-up and the presence heartbeat.
 
 At start the node drops what it owned in an earlier life (presence rows and turn claims under
-its ``NODE_ID``), answers stranded turns and removes attachment files a crash left without a row. Every ``PRESENCE_HEARTBEAT_S`` it vouches for its
-open agent sockets, expires every node's rows not vouched for within ``PRESENCE_TTL_S`` (so a
+its ``NODE_ID``), answers stranded turns and removes attachment files a crash left without a row.
+Every ``PRESENCE_HEARTBEAT_S`` it vouches for its
+open agent and customer sockets, expires every node's rows not vouched for within ``PRESENCE_TTL_S`` (so a
 dead node's agents go offline within TTL + one heartbeat) and looks for stranded turns again.
 """
 
@@ -15,7 +16,7 @@ from typing import List, Set
 from handoff.service import blobs, publish, runner
 from handoff.service.changes import AgentChanged, Event, QueueChanged
 from handoff.service.context import Service
-from store import attachments, presence, turn_claims
+from store import attachments, customer_presence, presence, turn_claims
 
 log = logging.getLogger(__name__)
 
@@ -24,6 +25,7 @@ async def start(svc: Service) -> None:
     """Clear what this node owned before it (re)started, then recover stranded turns."""
     node = svc.settings.node_id
     gone = await svc.run(presence.expire, svc.presence_since(), node)
+    await svc.run(customer_presence.expire, svc.presence_since(), node)
     released = await svc.run(turn_claims.release_node, node)
     gone += await svc.run(presence.offline_without_presence, svc.presence_since())
     log.info("handoff.node_started node=%s agents_offline=%s claims_released=%s", node, gone, released)
@@ -49,8 +51,10 @@ async def _sweep_attachments(svc: Service) -> None:
 
 
 async def tick(svc: Service) -> None:
-    """One heartbeat: vouch for this node's agent sockets, expire dead nodes', recover turns."""
+    """One heartbeat: vouch for this node's agent and customer sockets, expire dead nodes', recover turns."""
     await svc.run(presence.heartbeat, svc.settings.node_id, list(svc.agent_sids))
+    await svc.run(customer_presence.heartbeat, svc.settings.node_id, list(svc.customers))
+    await svc.run(customer_presence.expire, svc.presence_since())
     await _announce(svc, await svc.run(presence.expire, svc.presence_since()))
     await runner.recover(svc)
 

@@ -7,7 +7,7 @@ from typing import Any, Callable, Dict, Optional
 import socketio
 
 from handoff import events as ev
-from handoff.service import customers, sessions, turns
+from handoff.service import customers, notices, sessions, turns
 from handoff.service.clients import client_address
 from handoff.service.context import Service
 from handoff.transport import parse
@@ -25,7 +25,7 @@ class CustomerNamespace(socketio.AsyncNamespace):
         return True
 
     async def on_disconnect(self, sid: str, reason: Any = None) -> None:
-        sessions.disconnect(self.service(), sid)
+        await sessions.disconnect(self.service(), sid)
 
     def _address(self, sid: str) -> str:
         """The client address (limits are keyed by it when there is no identity)."""
@@ -62,3 +62,12 @@ class CustomerNamespace(socketio.AsyncNamespace):
     @guarded
     async def on_continue_with_bot(self, sid: str, data: Any = None) -> Dict[str, Any]:
         return await customers.continue_with_bot(self.service(), sid)
+
+    @guarded
+    async def on_email_transcript(self, sid: str, data: Any = None) -> Dict[str, Any]:
+        return await notices.email_transcript(self.service(), sid,
+                                              parse.opt_str(parse.obj(data, allow_none=True), "email", 254))
+
+    @guarded
+    async def on_notify_me(self, sid: str, data: Any = None) -> Dict[str, Any]:
+        return await notices.notify_me(self.service(), sid, parse.opt_str(parse.obj(data, allow_none=True), "email", 254))

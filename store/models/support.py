@@ -47,6 +47,7 @@ __all__ = [
     "Ticket",
     "AgentPresence",
     "Attachment",
+    "CustomerPresence",
 ]
 
 
@@ -117,6 +118,10 @@ class Conversation(Base):
     turn_until = Column(DateTime, nullable=True)
     awaiting_email = Column(Boolean, nullable=False, default=False, server_default=false())
     resume_pending = Column(Boolean, nullable=False, default=False, server_default=false())
+    # "E-mail me when an agent replies after I left" (store.notices): where to, and whether this
+    # absence's one notice went out (cleared when a customer socket joins again).
+    notify_email = Column(String(254), nullable=True)
+    away_notified = Column(Boolean, nullable=False, default=False, server_default=false())
 
     messages = relationship("Message", back_populates="conversation", cascade="all, delete-orphan",
                             order_by="Message.seq")
@@ -218,3 +223,18 @@ class Attachment(Base):
     name = Column(String(120), nullable=False)  # the uploader's file name, cleaned (for Content-Disposition)
     storage_key = Column(String(64), nullable=False, unique=True)
     created_at = Column(DateTime, nullable=False, default=utcnow)
+
+
+class CustomerPresence(Base):
+    """One open customer socket bound to a conversation, like :class:`AgentPresence`.
+
+    The customer has left a conversation when it has no row seen within ``PRESENCE_TTL_S``
+    (store.customer_presence); a node refreshes its rows on its heartbeat.
+    """
+
+    __tablename__ = "customer_presence"
+
+    sid = Column(String(64), primary_key=True)
+    conversation_id = Column(ForeignKey("conversations.id", ondelete="CASCADE"), nullable=False, index=True)
+    node_id = Column(String(128), nullable=False, index=True)
+    last_seen = Column(DateTime, nullable=False, default=utcnow, index=True)

@@ -11,6 +11,15 @@ def test_phone_width_keyboard_only_and_labelled(base_url, pages, watch):
     page = pages(viewport={"width": 375, "height": 720}, is_mobile=True, has_touch=True)
     flows.open_shop(page, base_url)
 
+    # At load on a phone the shop stays in view: the widget waits behind its launcher and
+    # leaves the focus where it was.
+    expect(page.locator(".sw-panel")).to_be_hidden()
+    launcher = page.get_by_role("button", name="Chat with us")
+    expect(launcher).to_be_visible()
+    assert page.evaluate("!document.querySelector('.sw-root').contains(document.activeElement)")
+    expect(page.locator(".sw-connection")).not_to_have_text("Online")
+    launcher.tap()
+
     assert page.evaluate("document.documentElement.scrollWidth") <= 375
     box = page.locator(".sw-panel").bounding_box()
     assert box["width"] <= 375 and box["x"] >= 0
@@ -18,7 +27,7 @@ def test_phone_width_keyboard_only_and_labelled(base_url, pages, watch):
     log = page.get_by_role("log", name="Conversation")
     expect(log).to_have_attribute("aria-live", "polite")
     message = page.get_by_label("Your message")
-    expect(message).to_be_focused()  # the open widget focuses its input
+    expect(message).to_be_focused()  # opened by the customer: the input has the focus
 
     page.keyboard.type("Hello, what are your shipping options?")
     page.keyboard.press("Enter")
@@ -78,15 +87,34 @@ def test_no_agent_online_offers_follow_up_by_email(base_url, pages):
 
     banner = page.locator(".sw-banner")
     expect(banner).to_contain_text("No one is online right now", timeout=30_000)
-    form = page.get_by_role("form", name="Follow-up by e-mail")
-    expect(form.get_by_role("button", name="Continue with the assistant")).to_be_visible()
-    email = form.get_by_label("Your e-mail for our reply")
-    email.fill("not-an-email")
-    email.press("Enter")
-    expect(form.get_by_role("alert")).to_contain_text("doesn't look complete")
-
-    email.fill("sofia@example.com")
-    email.press("Enter")
+    expect(page.locator(".sw-connection")).to_have_text("Assistant available — no one from our team is online")
+    offer = page.get_by_role("group", name="Follow-up by e-mail")
+    expect(offer.get_by_role("button", name="Continue with the assistant")).to_be_visible()
+    # Sofia is signed in: the e-mail on file is used, she is never asked to type it.
+    offer.get_by_role("button", name="E-mail me when someone can help").click()
     expect(page.locator(".sw-from-system").last).to_contain_text("sofia@example.com", timeout=15_000)
+    expect(page.get_by_label("Your e-mail for our reply")).to_have_count(0)
     expect(banner).to_be_hidden()
     flows.assert_in_seq_order(flows.widget_messages(page))
+
+
+def test_an_anonymous_visitor_types_the_follow_up_address(base_url, pages):
+    for username in ("dana", "sam"):  # nobody online
+        console = pages()
+        flows.sign_in(console, base_url, username)
+        console.get_by_role("switch").click()
+        expect(console.get_by_role("switch")).to_have_attribute("aria-checked", "false")
+        console.get_by_role("button", name="Sign out").click()
+        expect(console.get_by_label("Username")).to_be_visible()
+    page = pages()
+    flows.open_shop(page, base_url)
+    flows.say(page, "Please, I want to talk to a real person now.")
+    offer = page.get_by_role("group", name="Follow-up by e-mail")
+    offer.get_by_role("button", name="E-mail me when someone can help").click(timeout=30_000)
+    email = offer.get_by_label("Your e-mail for our reply")
+    email.fill("not-an-email")
+    email.press("Enter")
+    expect(offer.get_by_role("alert").first).to_contain_text("doesn't look complete")
+    email.fill("visitor@example.net")
+    email.press("Enter")
+    expect(page.locator(".sw-from-system").last).to_contain_text("visitor@example.net", timeout=15_000)

@@ -13,7 +13,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = '0006_attachments'
-down_revision = '0003_cluster'
+down_revision = '0005_notify'
 branch_labels = None
 depends_on = None
 

@@ -99,7 +99,7 @@ async def test_reconnecting_does_not_reset_the_message_limit(svc) -> None:
     session_id = svc.customers["s1"].session_id
     for i in range(5):
         await turns.customer_message(svc, "s1", f"m{i}", None, None)
-    sessions.disconnect(svc, "s1")
+    await sessions.disconnect(svc, "s1")
     await sessions.open_session(svc, "s2", session_id, None, None, "198.51.100.7")
     with pytest.raises(errors.RateLimited):
         await turns.customer_message(svc, "s2", "after reconnecting", None, None)
