@@ -16,12 +16,14 @@ from common.settings import Limit, Settings
 from handoff import errors
 
 MESSAGES, SESSIONS, TYPING, LOGIN_ADDRESS, LOGIN_USER = "msg", "session", "typing", "login_addr", "login_user"
+STRUGGLE, OFFERS = "struggle", "offer"
 WORDING = {
     MESSAGES: "You're sending messages very fast; please wait a moment.",
     SESSIONS: "That's a lot of new chats in a short time; please wait a moment.",
     TYPING: "Too many typing signals; please wait a moment.",
     LOGIN_ADDRESS: "Too many sign-in attempts; please wait a moment and try again.",
     LOGIN_USER: "Too many sign-in attempts; please wait a moment and try again.",
+    STRUGGLE: "Too many page signals; please wait a moment.",
 }
 
 

@@ -14,8 +14,9 @@ from sqlalchemy.orm import Session
 from handoff import errors
 from handoff import events as ev
 from handoff.errors import RasaUnavailable
+from handoff.proactive_policy import DISMISS_PREFIX, dismissed_signal
 from handoff.rasa_client import forwarded_custom
-from handoff.service import handoffs, lookups, publish, ratelimit, wording
+from handoff.service import handoffs, lookups, proactive, publish, ratelimit, wording
 from handoff.service.changes import MessageAdded, StatusChanged
 from handoff.service.context import CustomerConn, Service
 from handoff.service.decide import (
@@ -124,6 +125,7 @@ async def bot_turn(svc: Service, conn: CustomerConn, msg: Message) -> None:
         await svc.run(conv_store.reopen_for_bot, cid)
         await publish.publish(svc, [StatusChanged(cid)])
     await publish.publish(svc, [MessageAdded(cid, msg)])
+    await proactive.note_reply(svc, cid, msg.text)
     if state["resume_pending"]:
         await handoffs.resume_bot(svc, cid, conn.session_id)
     metadata: Dict[str, Any] = {"detector": rasa_detector_metadata(svc, finding),
@@ -210,9 +212,12 @@ async def _queued_turn(svc: Service, conn: CustomerConn, msg: Message, finding: 
 
 
 async def _special_payload(svc: Service, conn: CustomerConn, text: str, state: Dict[str, Any]) -> bool:
-    """Rasa-widget buttons the service answers itself: CSAT, follow-up, back to the bot."""
+    """Rasa-widget buttons the service answers itself: CSAT, follow-up, back to the bot, "No thanks"."""
     cid = conn.conversation_id
     try:
+        if text.startswith(DISMISS_PREFIX):
+            await proactive.dismiss(svc, cid, dismissed_signal(text))
+            return True
         match = CSAT_PAYLOAD.match(text)
         if match:
             await handoffs.rate(svc, cid, csat_payload_score(match.group(1)))

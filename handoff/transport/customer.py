@@ -7,7 +7,7 @@ from typing import Any, Callable, Dict, Optional
 import socketio
 
 from handoff import events as ev
-from handoff.service import customers, sessions, turns
+from handoff.service import customers, proactive, sessions, turns
 from handoff.service.clients import client_address
 from handoff.service.context import Service
 from handoff.transport import parse
@@ -62,3 +62,8 @@ class CustomerNamespace(socketio.AsyncNamespace):
     @guarded
     async def on_continue_with_bot(self, sid: str, data: Any = None) -> Dict[str, Any]:
         return await customers.continue_with_bot(self.service(), sid)
+
+    @guarded
+    async def on_struggle(self, sid: str, data: Any = None) -> Dict[str, Any]:
+        signal, count, context = parse.struggle(parse.obj(data))
+        return await proactive.struggle(self.service(), sid, signal, count, context)
