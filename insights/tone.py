@@ -1,6 +1,6 @@
 """``python -m insights.tone [--root DIR]``: the designers' tone linter (``make lint-tone``).
 
-Checks every text in ``domain.yml``, ``policy/phrase_bank.yml`` and ``bot/actions/*.py``
+Checks every text in ``domain.yml``, ``policy/phrase_bank.yml``, ``policy/proactive.yml`` and ``bot/actions/*.py``
 against ``policy/tone.yml``: banned phrases, responses to negative situations that don't
 open by validating, responses and situations with too few variations, and consequential
 actions (cancel, re-address, return) reachable without a recap-and-confirm. Prints
@@ -82,7 +82,7 @@ def unconfirmed(root: Path, rules: ToneRules) -> List[Violation]:
 def lint(root: Path) -> List[Violation]:
     """Every violation in the project at ``root``, sorted by file and line."""
     rules = load_rules(root / "policy")
-    items = T.domain_texts(root) + T.bank_texts(root) + T.action_texts(root)
+    items = T.domain_texts(root) + T.bank_texts(root) + T.proactive_texts(root) + T.action_texts(root)
     found = banned(items, rules) + not_validating(items, rules) + variations(items, rules, T.response_lines(root))
     found += unconfirmed(root, rules)
     return sorted(set(found))

@@ -122,3 +122,14 @@ def test_banned_matching(text, expected):
 ])
 def test_validating_first_line(text, validates):
     assert default_rules().validates(text, use_bank=False) is validates
+
+
+def test_proactive_offers_must_validate_and_avoid_banned_phrases(project):
+    path = project / "policy" / "proactive.yml"
+    old = "I can see signing in isn't working for you right now."
+    line = _plant(path, old, "You need to enter the right password.")
+    found = [str(v) for v in tone.lint(project)]
+    assert f'policy/proactive.yml:{line}: "you need to" in proactive.login_failed: ' \
+           'commands the customer; try "let\'s" or "could you"' in found
+    assert any(v.startswith(f"policy/proactive.yml:{line}: proactive.login_failed answers a negative situation")
+               for v in found), found
