@@ -28,6 +28,7 @@ export const EVENTS = Object.freeze({
   CSAT: "csat",
   FOLLOW_UP: "follow_up",
   CONTINUE_WITH_BOT: "continue_with_bot",
+  STRUGGLE: "struggle",
 });
 
 const ACK_TIMEOUT_MS = 8000;
@@ -148,6 +149,14 @@ export class ChatClient {
   /** Decline to wait: the assistant takes the conversation back. */
   continueWithBot() {
     return this._request(EVENTS.CONTINUE_WITH_BOT, {});
+  }
+
+  /**
+   * Report a struggle signal from the page (see struggle.js). Resolves with the server's ack:
+   * `{ok: true, offered: true, seq}` when it answered with an offer of help.
+   */
+  struggle(signal, count, context = {}) {
+    return this._request(EVENTS.STRUGGLE, { signal, count, context });
   }
 
   _requestSession() {
