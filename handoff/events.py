@@ -90,6 +90,8 @@ def message_dict(msg: Message, agent_name: Optional[str] = None, *, for_agent: b
     if payload.get("attachment"):
         out["attachment"] = payload["attachment"]
     if for_agent:
+        if payload.get("proactive"):
+            out["proactive"] = payload["proactive"]  # the struggle signal this bot message offered help for
         out["private"] = bool(msg.private)
         out["detection"] = msg.detection
         out["parse"] = _short_parse(msg.parse)

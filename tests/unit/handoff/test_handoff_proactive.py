@@ -134,6 +134,8 @@ async def test_below_the_threshold_nothing_then_one_offer_in_rasas_button_shape(
     assert offer["quick_replies"] == [
         {"content_type": "text", "title": "Yes, please help", "payload": "/account_access"},
         {"content_type": "text", "title": "No thanks", "payload": '/proactive_dismiss{"signal":"login_failed"}'}]
+    agent_view = psvc.notifier.events("conv_agents", "message")[-1]["message"]
+    assert agent_view["proactive"] == "login_failed" and agent_view["sender"] == "bot"
     assert (await _rows(psvc, cid))["login_failed"] == {"seq": ack["seq"], "count": 2,
                                                        "context": {"form": "sign-in"}, "outcome": None}
 
