@@ -12,7 +12,7 @@ import json
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Dict, List, Mapping, Optional, Tuple
+from typing import Any, Dict, List, Mapping, Optional, Pattern, Tuple
 
 import yaml
 
@@ -49,17 +49,38 @@ class SignalRule:
         return [{"title": b.title, "payload": b.payload if b.payload is not None else dismiss_payload(signal)}
                 for b in self.buttons]
 
+    def first_help(self) -> str:
+        """The payload of the first helping button (what a typed "yes" stands for)."""
+        return next(b.payload for b in self.buttons if b.payload is not None)
+
     def accepts(self, text: str) -> bool:
         """Whether ``text`` is what one of the non-dismiss buttons sends."""
         return any(b.payload == text for b in self.buttons if not b.dismiss)
 
 
+ACCEPT, DISMISS_ANSWER = "accept", "dismiss"
+
+
 @dataclass(frozen=True)
 class ProactivePolicy:
-    """Every configured signal; one left out of the file is never offered."""
+    """Every configured signal; one left out of the file is never offered.
+
+    ``typed_answers``: whole-message patterns by which a typed reply to the offer just made
+    counts as its first helping button (``accept``) or as "No thanks" (``dismiss``).
+    """
 
     signals: Mapping[str, SignalRule] = field(default_factory=dict)
     dismissed: Tuple[str, ...] = ("No problem — I'm right here if anything comes up.",)
+    typed_answers: Mapping[str, Pattern[str]] = field(default_factory=dict)
+
+    def typed_answer(self, text: str) -> Optional[str]:
+        """``"accept"``, ``"dismiss"`` or None for a typed reply."""
+        words = " ".join(text.replace("\u2019", "'").split()).rstrip(".!").strip()
+        for answer in (DISMISS_ANSWER, ACCEPT):
+            pattern = self.typed_answers.get(answer)
+            if pattern is not None and pattern.fullmatch(words):
+                return answer
+        return None
 
 
 def dismiss_payload(signal: str) -> str:
@@ -101,7 +122,18 @@ def policy_from_dict(raw: Mapping[str, Any], name: str = "proactive.yml") -> Pro
         raise ValueError(f"{name}: signals {unknown} are not protocol signals {list(SIGNALS)}")
     signals = {sig: _rule(rule, f"{name}: signals.{sig}") for sig, rule in signals_raw.items()}
     dismissed = _texts(raw.get("dismissed"), f"{name}: dismissed") if "dismissed" in raw else ProactivePolicy().dismissed
-    return ProactivePolicy(signals=signals, dismissed=dismissed)
+    return ProactivePolicy(signals=signals, dismissed=dismissed, typed_answers=_answers(raw.get("typed_answers"), name))
+
+
+def _answers(raw: Any, name: str) -> Dict[str, Pattern[str]]:
+    if raw is None:
+        return {}
+    if not isinstance(raw, dict) or set(raw) - {ACCEPT, DISMISS_ANSWER}:
+        raise ValueError(f"{name}: typed_answers: expected {{accept: <pattern>, dismiss: <pattern>}}")
+    try:
+        return {k: re.compile(str(v), re.IGNORECASE) for k, v in raw.items() if v}
+    except re.error as exc:
+        raise ValueError(f"{name}: typed_answers: a bad pattern: {exc}") from exc
 
 
 def _rule(raw: Any, where: str) -> SignalRule:

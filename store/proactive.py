@@ -74,6 +74,13 @@ def accept(session: Session, conversation_id: int, signal: str) -> bool:
     return bool(result.rowcount)
 
 
+def unanswered_offer_at(session: Session, conversation_id: int, seq: int) -> Optional[str]:
+    """The signal of the unanswered offer made as message ``seq``, or None."""
+    return session.execute(select(ProactiveOffer.signal).where(
+        ProactiveOffer.conversation_id == conversation_id, ProactiveOffer.seq == seq,
+        ProactiveOffer.outcome.is_(None))).scalar_one_or_none()
+
+
 def offers(session: Session, conversation_id: int) -> Dict[str, Dict[str, Any]]:
     """Every row of the conversation by signal, JSON-ready (for views and tests)."""
     rows = session.execute(select(ProactiveOffer).where(ProactiveOffer.conversation_id == conversation_id)).scalars()

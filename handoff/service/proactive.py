@@ -19,7 +19,7 @@ from sqlalchemy.orm import Session
 
 from handoff import errors
 from handoff import events as ev
-from handoff.proactive_policy import SignalRule
+from handoff.proactive_policy import DISMISS_ANSWER, SignalRule
 from handoff.service import publish, ratelimit
 from handoff.service.changes import MessageAdded
 from handoff.service.context import Service
@@ -110,6 +110,27 @@ async def dismiss(svc: Service, conversation_id: int, signal: Optional[str]) -> 
     changed, msg = await svc.run(tx)
     log.info("handoff.proactive_dismissed conversation=%s signal=%s new=%s", conversation_id, signal, changed)
     await publish.publish(svc, [MessageAdded(conversation_id, msg)])
+
+
+async def text_for_bot(svc: Service, conversation_id: int, msg: Message) -> Optional[str]:
+    """What Rasa gets for a customer message, after the offer rules; None when answered here.
+
+    A short typed answer (``typed_answers`` in the policy) to an offer made just before it
+    counts as a click: "yes please" is the offer's first helping button, "no thanks" its
+    "No thanks". A button's payload marks the offer accepted.
+    """
+    text = str(msg.text)
+    answer = None if text.startswith("/") else svc.proactive.typed_answer(text)
+    if answer is not None:
+        signal = await svc.run(offers_store.unanswered_offer_at, conversation_id, int(msg.seq) - 1)
+        rule = svc.proactive.signals.get(signal) if signal else None
+        if signal and rule is not None:
+            if answer == DISMISS_ANSWER:
+                await dismiss(svc, conversation_id, signal)
+                return None
+            text = rule.first_help()
+    await note_reply(svc, conversation_id, text)
+    return text
 
 
 async def note_reply(svc: Service, conversation_id: int, text: str) -> None:

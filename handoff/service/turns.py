@@ -125,7 +125,10 @@ async def bot_turn(svc: Service, conn: CustomerConn, msg: Message) -> None:
         await svc.run(conv_store.reopen_for_bot, cid)
         await publish.publish(svc, [StatusChanged(cid)])
     await publish.publish(svc, [MessageAdded(cid, msg)])
-    await proactive.note_reply(svc, cid, msg.text)
+    text = await proactive.text_for_bot(svc, cid, msg)  # "yes please" to an offer of help is its button
+    if text is None:  # a typed "no thanks" to an offer of help: answered by the service
+        await svc.run(conv_store.update_analysis, msg.id, detection=finding)
+        return
     if state["resume_pending"]:
         await handoffs.resume_bot(svc, cid, conn.session_id)
     metadata: Dict[str, Any] = {"detector": rasa_detector_metadata(svc, finding),
@@ -136,10 +139,10 @@ async def bot_turn(svc: Service, conn: CustomerConn, msg: Message) -> None:
         metadata["client_address"] = conn.address
     clock.append(time.perf_counter())
     try:
-        turn = await svc.rasa.send(conn.session_id, msg.text, metadata)
+        turn = await svc.rasa.send(conn.session_id, text, metadata)
         if turn.paused and not turn.messages:  # a resume that never reached Rasa: retry once
             await svc.rasa.resume(conn.session_id)
-            turn = await svc.rasa.send(conn.session_id, msg.text, metadata)
+            turn = await svc.rasa.send(conn.session_id, text, metadata)
     except RasaUnavailable:
         await svc.run(conv_store.update_analysis, msg.id, detection=finding)
         await handoffs.start_handoff(svc, cid, HandoffDecision("rasa_down", ["The assistant is not answering"],

@@ -224,3 +224,33 @@ async def test_reports_and_offers_are_limited_per_identity_or_address(psvc) -> N
 async def test_without_a_session_it_is_refused(psvc) -> None:
     with pytest.raises(errors.NoSession):
         await proactive.struggle(psvc, "nobody", "login_failed", 2, {})
+
+
+def test_typed_answers_are_whole_short_messages() -> None:
+    assert POLICY.typed_answer("Yes please!") == "accept" and POLICY.typed_answer("ok") == "accept"
+    assert POLICY.typed_answer("No thanks.") == "dismiss" and POLICY.typed_answer("I\u2019m fine") == "dismiss"
+    assert POLICY.typed_answer("yes but my order is late") is None
+    assert POLICY.typed_answer("no, I want a refund") is None
+    with pytest.raises(ValueError, match="typed_answers"):
+        policy_from_dict({"signals": {}, "typed_answers": {True: "(yes)"}})  # YAML reads a bare yes: as True
+
+
+@pytest.mark.asyncio
+async def test_a_typed_yes_right_after_the_offer_is_its_first_button_and_a_typed_no_dismisses(psvc) -> None:
+    cid = await _open(psvc, "c1")
+    await proactive.struggle(psvc, "c1", "payment_error", 1, {})
+    await turns.customer_message(psvc, "c1", "yes please", None, "t-1")
+    await psvc.drain()
+    assert psvc.rasa.calls[-1][2] == "/billing_issue", "Rasa gets the button the customer meant"
+    assert (await _rows(psvc, cid))["payment_error"]["outcome"] == "accepted"
+    await turns.customer_message(psvc, "c1", "yes please", None, "t-2")  # no offer just before: as typed
+    await psvc.drain()
+    assert psvc.rasa.calls[-1][2] == "yes please"
+
+    await proactive.struggle(psvc, "c1", "login_failed", 2, {})
+    sends = len(psvc.rasa.calls)
+    await turns.customer_message(psvc, "c1", "no thanks", None, "t-3")
+    await psvc.drain()
+    assert len(psvc.rasa.calls) == sends
+    assert psvc.notifier.events("conv", "bot_uttered")[-1]["text"] in POLICY.dismissed
+    assert (await _rows(psvc, cid))["login_failed"]["outcome"] == "dismissed"
