@@ -254,3 +254,29 @@ async def test_a_typed_yes_right_after_the_offer_is_its_first_button_and_a_typed
     assert len(psvc.rasa.calls) == sends
     assert psvc.notifier.events("conv", "bot_uttered")[-1]["text"] in POLICY.dismissed
     assert (await _rows(psvc, cid))["login_failed"]["outcome"] == "dismissed"
+
+
+@pytest.mark.asyncio
+async def test_concurrent_reports_make_one_offer_on_postgresql(pg_settings) -> None:
+    """Four reports at once on PostgreSQL: the row lock (and the unique constraint behind it) let one through."""
+    from common.phrase_bank import load_phrase_bank
+    from handoff.policy import load_handoff_policy
+    from handoff.service.ratelimit import MemoryLimiter
+    from store.db import async_session_factory, make_async_engine
+    from tests.unit.handoff.conftest import FakeDetector, FakeNotifier, FakeRasa
+
+    roomy = Limit(10_000, 60.0)
+    settings = dataclasses.replace(pg_settings, limit_sessions=roomy, limit_struggle=roomy, limit_offers=roomy)
+    engine = make_async_engine(settings)
+    svc = Service(settings=settings, policy=load_handoff_policy(settings.policy_path("handoff.yml")),
+                  phrase_bank=load_phrase_bank(settings.policy_path("phrase_bank.yml")),
+                  db=async_session_factory(engine), rasa=FakeRasa(), detector=FakeDetector(),
+                  notifier=FakeNotifier(), limiter=MemoryLimiter(), proactive=POLICY)
+    try:
+        cid = await _open(svc, "c1")
+        acks = await asyncio.gather(*(proactive.struggle(svc, "c1", "rage_click", 3, {}) for _ in range(4)))
+        assert sum(1 for a in acks if a["offered"]) == 1, acks
+        assert list(await _rows(svc, cid)) == ["rage_click"]
+    finally:
+        await svc.drain()
+        await engine.dispose()
