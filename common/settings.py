@@ -58,6 +58,9 @@ class Settings:
         limit_sessions: ``session_request``s per identity (or client address).
         limit_typing: customer typing events per identity (or client address).
         limit_logins: agent sign-in attempts per client address, and per username.
+        limit_struggle: ``struggle`` reports from the shop page per identity (or client address).
+        limit_offers: proactive offers of help made per identity (or client address), across
+            conversations (``policy/proactive.yml`` says when; this says how often at most).
         limit_max_keys: keys the in-process limiter keeps (least recently used go first);
             with ``redis_url`` the counters live in Redis and expire there.
         trusted_proxies: addresses/networks whose ``X-Forwarded-For`` is believed (none by
@@ -106,6 +109,8 @@ class Settings:
     limit_typing: Limit = Limit(30, 10.0)
     limit_logins: Limit = Limit(5, 20.0)
     limit_emails: Limit = Limit(5, 3600.0)
+    limit_struggle: Limit = Limit(20, 60.0)
+    limit_offers: Limit = Limit(4, 3600.0)
     limit_max_keys: int = 10_000
     trusted_proxies: Tuple[str, ...] = ()
     policy_dir: Path = ROOT / "policy"
@@ -188,6 +193,8 @@ def load_settings(env: Optional[Mapping[str, str]] = None) -> Settings:
         limit_typing=limit("RATE_LIMIT_TYPING", "RATE_LIMIT_TYPING_WINDOW", defaults.limit_typing),
         limit_logins=limit("RATE_LIMIT_LOGINS", "RATE_LIMIT_LOGINS_WINDOW", defaults.limit_logins),
         limit_emails=limit("RATE_LIMIT_EMAILS", "RATE_LIMIT_EMAILS_WINDOW", defaults.limit_emails),
+        limit_struggle=limit("RATE_LIMIT_STRUGGLE", "RATE_LIMIT_STRUGGLE_WINDOW", defaults.limit_struggle),
+        limit_offers=limit("RATE_LIMIT_OFFERS", "RATE_LIMIT_OFFERS_WINDOW", defaults.limit_offers),
         limit_max_keys=int(get("RATE_LIMIT_MAX_KEYS", defaults.limit_max_keys)),
         trusted_proxies=_networks(_csv(env.get("TRUSTED_PROXIES", ""))),
         policy_dir=Path(get("POLICY_DIR", defaults.policy_dir)),

@@ -15,6 +15,7 @@ from common.phrase_bank import load_phrase_bank
 from common.settings import Settings
 from handoff import errors
 from handoff.policy import load_handoff_policy
+from handoff.proactive_policy import load_proactive_policy
 from handoff.rasa_client import RasaClient
 from handoff.service import blobs, mail, upkeep
 from handoff.service.context import Service
@@ -100,7 +101,8 @@ def create_app(settings: Settings, *, detector: Any = None, rasa: Any = None) ->
             policy=load_handoff_policy(settings.policy_path("handoff.yml")),
             phrase_bank=load_phrase_bank(settings.policy_path("phrase_bank.yml")),
             db=async_session_factory(engine), rasa=client, detector=found, notifier=SocketNotifier(sio),
-            limiter=make_limiter(settings), detector_pool=pool, mail_wakeup=asyncio.Event())
+            limiter=make_limiter(settings), detector_pool=pool, mail_wakeup=asyncio.Event(),
+            proactive=load_proactive_policy(settings.policy_path("proactive.yml")))
         svc = state["service"]
         await upkeep.start(svc)  # clear what this node owned before, answer stranded turns
         app_.ctx.upkeep = asyncio.ensure_future(upkeep.forever(svc))

@@ -115,6 +115,8 @@ def message_dict(msg: Message, agent_name: Optional[str] = None, *, for_agent: b
         url = link(payload["upload"])
         out["attachment"] = {**upload_attachment(payload["upload"], url), **upload_meta(payload["upload"], url)}
     if for_agent:
+        if payload.get("proactive"):
+            out["proactive"] = payload["proactive"]  # the struggle signal this bot message offered help for
         out["private"] = bool(msg.private)
         out["detection"] = msg.detection
         out["parse"] = _short_parse(msg.parse)

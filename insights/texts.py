@@ -5,6 +5,8 @@
   thanks for a photo;
 - ``policy/canned_replies.yml``: the team's default canned replies (what a fresh store starts with);
 - ``policy/assist.yml``: the recap sentence an agent sends, and the situation words it is built from;
+- ``policy/proactive.yml``: the offers of help (openers of a negative situation), their button
+  titles and the replies to "No thanks";
 - ``bot/actions/*.py``: string literals in module-level UPPER_CASE constants (the actions'
   reply lists) and literal arguments of ``reply.say(...)`` (parsed with ``ast``, never imported).
 """
@@ -113,6 +115,30 @@ def assist_texts(root: Path, rel: str = "policy/assist.yml") -> List[Text]:
             if isinstance(node, ScalarNode):
                 out.append(Text(rel, node.start_mark.line + 1, f"situations.{name.value}.{key}", node.value,
                                 "recap_part"))
+    return out
+
+
+def proactive_texts(root: Path, rel: str = "policy/proactive.yml") -> List[Text]:
+    """Offers count as situation openers (they must validate), "No thanks" replies as a response."""
+    path = root / rel
+    if not path.exists():
+        return []
+    doc = _compose(path)
+    out: List[Text] = []
+    dismissed = _get(doc, "dismissed")
+    for text in dismissed.value if isinstance(dismissed, SequenceNode) else []:
+        if isinstance(text, ScalarNode):
+            out.append(Text(rel, text.start_mark.line + 1, "proactive.dismissed", text.value, "response"))
+    for name, rule in _items(_get(doc, "signals")):
+        offers = _get(rule, "offers")
+        for text in offers.value if isinstance(offers, SequenceNode) else []:
+            if isinstance(text, ScalarNode):
+                out.append(Text(rel, text.start_mark.line + 1, f"proactive.{name.value}", text.value, "situation"))
+        buttons = _get(rule, "buttons")
+        for button in buttons.value if isinstance(buttons, SequenceNode) else []:
+            title = _get(button, "title")
+            if isinstance(title, ScalarNode):
+                out.append(Text(rel, title.start_mark.line + 1, f"proactive.{name.value}", title.value, "button"))
     return out
 
 

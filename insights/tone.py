@@ -1,7 +1,7 @@
 """``python -m insights.tone [--root DIR]``: the designers' tone linter (``make lint-tone``).
 
 Checks every text in ``domain.yml``, ``policy/phrase_bank.yml``, the recap lines of
-``policy/assist.yml`` and ``bot/actions/*.py``
+``policy/assist.yml``, ``policy/proactive.yml`` and ``bot/actions/*.py``
 against ``policy/tone.yml``: banned phrases, responses to negative situations that don't
 open by validating, responses and situations with too few variations, and consequential
 actions (cancel, re-address, return) reachable without a recap-and-confirm. Prints
@@ -83,7 +83,8 @@ def unconfirmed(root: Path, rules: ToneRules) -> List[Violation]:
 def lint(root: Path) -> List[Violation]:
     """Every violation in the project at ``root``, sorted by file and line."""
     rules = load_rules(root / "policy")
-    items = T.domain_texts(root) + T.bank_texts(root) + T.canned_texts(root) + T.assist_texts(root) + T.action_texts(root)
+    items = (T.domain_texts(root) + T.bank_texts(root) + T.canned_texts(root) + T.assist_texts(root)
+             + T.proactive_texts(root) + T.action_texts(root))
     found = banned(items, rules) + not_validating(items, rules) + variations(items, rules, T.response_lines(root))
     found += unconfirmed(root, rules)
     return sorted(set(found))

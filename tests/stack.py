@@ -36,7 +36,7 @@ SECRET = "stack-test-secret-0123456789abcdef0123456789"
 # Every test client comes from 127.0.0.1, so limits keyed by address would make tests throttle
 # each other; the suite's nodes get roomy limits, and the limit tests start nodes with real ones.
 ROOMY_LIMITS = {"RATE_LIMIT_MESSAGES": "10000", "RATE_LIMIT_SESSIONS": "10000", "RATE_LIMIT_TYPING": "10000",
-                "RATE_LIMIT_EMAILS": "10000",
+                "RATE_LIMIT_EMAILS": "10000", "RATE_LIMIT_STRUGGLE": "10000", "RATE_LIMIT_OFFERS": "10000",
                 "RATE_LIMIT_LOGINS": "10000", "RATE_LIMIT_UPLOADS": "10000"}
 
 

@@ -31,6 +31,7 @@ export const EVENTS = Object.freeze({
   CONTINUE_WITH_BOT: "continue_with_bot",
   EMAIL_TRANSCRIPT: "email_transcript",
   NOTIFY_ME: "notify_me",
+  STRUGGLE: "struggle",
 });
 
 const ACK_TIMEOUT_MS = 8000;
@@ -196,6 +197,14 @@ export class ChatClient {
   /** One e-mail per absence when an agent replies after the customer left (same address rule). */
   notifyMe(email) {
     return this._request(EVENTS.NOTIFY_ME, email ? { email } : {});
+  }
+
+  /**
+   * Report a struggle signal from the page (see struggle.js). Resolves with the server's ack:
+   * `{ok: true, offered: true, seq}` when it answered with an offer of help.
+   */
+  struggle(signal, count, context = {}) {
+    return this._request(EVENTS.STRUGGLE, { signal, count, context });
   }
 
   _requestSession() {

@@ -18,6 +18,7 @@ from sqlalchemy.orm import sessionmaker
 from common.settings import Settings
 from handoff import errors
 from handoff.policy import HandoffPolicy
+from handoff.proactive_policy import ProactivePolicy
 from handoff.service.notifier import Notifier
 from handoff.service.ratelimit import Limiter
 
@@ -62,6 +63,7 @@ class Service:
     agent_sids: Dict[str, int] = field(default_factory=dict)
     detector_pool: Any = None  # a one-thread executor: the detector runs off the event loop
     mail_wakeup: Optional["asyncio.Event"] = None  # set: this node's outbox deliverer runs now
+    proactive: ProactivePolicy = field(default_factory=ProactivePolicy)  # policy/proactive.yml
     _tasks: Set["asyncio.Task[Any]"] = field(default_factory=set)
 
     async def run(self, fn: Callable[..., T], *args: Any, **kwargs: Any) -> T:

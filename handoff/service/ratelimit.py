@@ -18,6 +18,7 @@ from handoff import errors
 MESSAGES, SESSIONS, TYPING, LOGIN_ADDRESS, LOGIN_USER = "msg", "session", "typing", "login_addr", "login_user"
 UPLOADS = "upload"
 EMAILS, EMAILS_CONVERSATION = "email", "email_conv"
+STRUGGLE, OFFERS = "struggle", "offer"
 WORDING = {
     MESSAGES: "You're sending messages very fast; please wait a moment.",
     SESSIONS: "That's a lot of new chats in a short time; please wait a moment.",
@@ -27,6 +28,7 @@ WORDING = {
     UPLOADS: "That's a lot of files in a short time; please wait a moment before sending another.",
     EMAILS: "We've sent quite a few e-mails from this chat already; please try again a little later.",
     EMAILS_CONVERSATION: "We've sent quite a few e-mails from this chat already; please try again a little later.",
+    STRUGGLE: "Too many page signals; please wait a moment.",
 }
 
 

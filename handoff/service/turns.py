@@ -15,8 +15,9 @@ from common.phrase_bank import attachment_thanks
 from handoff import errors
 from handoff import events as ev
 from handoff.errors import RasaUnavailable
+from handoff.proactive_policy import DISMISS_PREFIX, dismissed_signal
 from handoff.rasa_client import forwarded_custom
-from handoff.service import handoffs, lookups, publish, ratelimit, wording
+from handoff.service import handoffs, lookups, proactive, publish, ratelimit, wording
 from handoff.service.changes import MessageAdded, StatusChanged
 from handoff.service.context import CustomerConn, Service
 from handoff.service.decide import (
@@ -128,6 +129,10 @@ async def bot_turn(svc: Service, conn: CustomerConn, msg: Message) -> None:
         await svc.run(conv_store.reopen_for_bot, cid)
         await publish.publish(svc, [StatusChanged(cid)])
     await publish.publish(svc, [MessageAdded(cid, msg)])
+    text = await proactive.text_for_bot(svc, cid, msg)  # "yes please" to an offer of help is its button
+    if text is None:  # a typed "no thanks" to an offer of help: answered by the service
+        await svc.run(conv_store.update_analysis, msg.id, detection=finding)
+        return
     if state["resume_pending"]:
         await handoffs.resume_bot(svc, cid, conn.session_id)
     metadata: Dict[str, Any] = {"detector": rasa_detector_metadata(svc, finding),
@@ -141,20 +146,20 @@ async def bot_turn(svc: Service, conn: CustomerConn, msg: Message) -> None:
     # the assistant typing until its replies are out; ``_rasa_turn`` always says when it stopped.
     await svc.notifier.to_conversation(cid, ev.TYPING, ev.bot_typing(True))
     try:
-        await _rasa_turn(svc, conn, msg, finding, state, metadata, clock)
+        await _rasa_turn(svc, conn, msg, text, finding, state, metadata, clock)
     finally:
         await svc.notifier.to_conversation(cid, ev.TYPING, ev.bot_typing(False))
 
 
-async def _rasa_turn(svc: Service, conn: CustomerConn, msg: Message, finding: Dict[str, Any],
+async def _rasa_turn(svc: Service, conn: CustomerConn, msg: Message, text: str, finding: Dict[str, Any],
                      state: Dict[str, Any], metadata: Dict[str, Any], clock: List[float]) -> None:
-    """Ask Rasa, store and emit its replies, then apply the handoff policy."""
+    """Ask Rasa (``text``: what Rasa reads for ``msg``), store and emit its replies, then apply the handoff policy."""
     cid = conn.conversation_id
     try:
-        turn = await svc.rasa.send(conn.session_id, msg.text, metadata)
+        turn = await svc.rasa.send(conn.session_id, text, metadata)
         if turn.paused and not turn.messages:  # a resume that never reached Rasa: retry once
             await svc.rasa.resume(conn.session_id)
-            turn = await svc.rasa.send(conn.session_id, msg.text, metadata)
+            turn = await svc.rasa.send(conn.session_id, text, metadata)
     except RasaUnavailable:
         await svc.run(conv_store.update_analysis, msg.id, detection=finding)
         await handoffs.start_handoff(svc, cid, HandoffDecision("rasa_down", ["The assistant is not answering"],
@@ -263,9 +268,12 @@ async def _queued_notice(svc: Service, cid: int) -> None:
 
 
 async def _special_payload(svc: Service, conn: CustomerConn, text: str, state: Dict[str, Any]) -> bool:
-    """Rasa-widget buttons the service answers itself: CSAT, follow-up, back to the bot."""
+    """Rasa-widget buttons the service answers itself: CSAT, follow-up, back to the bot, "No thanks"."""
     cid = conn.conversation_id
     try:
+        if text.startswith(DISMISS_PREFIX):
+            await proactive.dismiss(svc, cid, dismissed_signal(text))
+            return True
         match = CSAT_PAYLOAD.match(text)
         if match:
             await handoffs.rate(svc, cid, csat_payload_score(match.group(1)))

@@ -7,7 +7,7 @@ from typing import Any, Callable, Dict, Optional
 import socketio
 
 from handoff import events as ev
-from handoff.service import customers, notices, sessions, turns
+from handoff.service import customers, notices, proactive, sessions, turns
 from handoff.service.clients import client_address
 from handoff.service.context import Service
 from handoff.transport import parse
@@ -71,3 +71,8 @@ class CustomerNamespace(socketio.AsyncNamespace):
     @guarded
     async def on_notify_me(self, sid: str, data: Any = None) -> Dict[str, Any]:
         return await notices.notify_me(self.service(), sid, parse.opt_str(parse.obj(data, allow_none=True), "email", 254))
+
+    @guarded
+    async def on_struggle(self, sid: str, data: Any = None) -> Dict[str, Any]:
+        signal, count, context = parse.struggle(parse.obj(data))
+        return await proactive.struggle(self.service(), sid, signal, count, context)

@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+import json
 from typing import Any, Dict, Mapping, Optional, Tuple
 
-from handoff.errors import InvalidPayload
+from handoff.errors import InvalidPayload, TooLong
+from handoff.proactive_policy import SIGNALS
 
 MAX_ID_CHARS = 64
+MAX_STRUGGLE_COUNT = 10_000
+MAX_CONTEXT_CHARS = 1024  # a struggle's ``context`` as compact JSON
 
 
 def obj(data: Any, *, allow_none: bool = False) -> Dict[str, Any]:
@@ -66,6 +70,32 @@ def opt_id(data: Dict[str, Any], key: str) -> Optional[int]:
     if data.get(key) is None:
         return None
     return req_id(data, key)
+
+
+def struggle(data: Dict[str, Any]) -> Tuple[str, int, Dict[str, Any]]:
+    """``(signal, count, context)`` of a ``struggle`` report, or a clear error.
+
+    ``signal`` one of :data:`SIGNALS`; ``count`` a whole number 1-10000; ``context`` an
+    optional object of at most :data:`MAX_CONTEXT_CHARS` characters as JSON (``too_long``).
+    """
+    signal = data.get("signal")
+    if signal not in SIGNALS:
+        raise InvalidPayload(f"`signal` must be one of {', '.join(SIGNALS)}.")
+    count = data.get("count")
+    if isinstance(count, bool) or not isinstance(count, int) or not 1 <= count <= MAX_STRUGGLE_COUNT:
+        raise InvalidPayload(f"`count` must be a whole number from 1 to {MAX_STRUGGLE_COUNT}.")
+    context = data.get("context")
+    if context is None:
+        return signal, count, {}
+    if not isinstance(context, dict):
+        raise InvalidPayload("`context` must be an object.")
+    try:
+        size = len(json.dumps(context, separators=(",", ":"), allow_nan=False))
+    except ValueError as exc:
+        raise InvalidPayload("`context` must be plain JSON.") from exc
+    if size > MAX_CONTEXT_CHARS:
+        raise TooLong(f"`context` can be up to {MAX_CONTEXT_CHARS} characters of JSON.")
+    return signal, count, context
 
 
 def peer(environ: Optional[Mapping[str, Any]]) -> Tuple[Optional[str], Optional[str]]:

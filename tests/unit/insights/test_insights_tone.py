@@ -142,3 +142,14 @@ def test_the_assist_recap_is_linted_for_banned_phrases_and_variations(project):
     found = [str(v) for v in tone.lint(project)]
     assert any(v.startswith(f"policy/assist.yml:{line}: \"you need to\" in situations.damaged.worry") for v in found), found
     assert any("policy/assist.yml" in v and "recap has 2 distinct variation(s)" in v for v in found), found
+
+
+def test_proactive_offers_must_validate_and_avoid_banned_phrases(project):
+    path = project / "policy" / "proactive.yml"
+    old = "I can see signing in isn't working for you right now."
+    line = _plant(path, old, "You need to enter the right password.")
+    found = [str(v) for v in tone.lint(project)]
+    assert f'policy/proactive.yml:{line}: "you need to" in proactive.login_failed: ' \
+           'commands the customer; try "let\'s" or "could you"' in found
+    assert any(v.startswith(f"policy/proactive.yml:{line}: proactive.login_failed answers a negative situation")
+               for v in found), found
