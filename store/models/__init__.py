@@ -4,3 +4,4 @@ from store.models.base import Base  # noqa: F401
 from store.models.commerce import *  # noqa: F401,F403
 from store.models.support import *  # noqa: F401,F403
 from store.models.security import *  # noqa: F401,F403
+from store.models.followups import *  # noqa: F401,F403

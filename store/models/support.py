@@ -116,6 +116,11 @@ class Conversation(Base):
     turn_until = Column(DateTime, nullable=True)
     awaiting_email = Column(Boolean, nullable=False, default=False, server_default=false())
     resume_pending = Column(Boolean, nullable=False, default=False, server_default=false())
+    # Honest updates while queued (handoff.service.waiting): when the last one went out, how many
+    # so far in this wait, and the place in line it gave (to say "you've moved up").
+    queue_updated_at = Column(DateTime, nullable=True)
+    queue_updates = Column(Integer, nullable=False, default=0, server_default="0")
+    queue_position = Column(Integer, nullable=True)
 
     messages = relationship("Message", back_populates="conversation", cascade="all, delete-orphan",
                             order_by="Message.seq")
