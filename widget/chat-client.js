@@ -48,9 +48,11 @@ export class ChatClient {
    * @param {string} options.server origin of the handoff service
    * @param {string} options.storageKey localStorage key for this visitor's session
    * @param {string|null} options.identityToken signed demo-customer token, or null
+   * @param {string|null} [options.resumeToken] the link token of a check-in e-mail: opens that
+   *   conversation (kept with the session, so reconnects and reloads reopen it too)
    * @param {ChatListener} options.listener
    */
-  constructor({ io, server, storageKey, identityToken, listener }) {
+  constructor({ io, server, storageKey, identityToken, resumeToken, listener }) {
     this.io = io;
     this.server = server;
     this.storageKey = storageKey;
@@ -60,6 +62,10 @@ export class ChatClient {
     this.confirmed = false;
     this.lastSeq = 0;
     this.state = this._load();
+    if (resumeToken) {
+      this.state.resumeToken = resumeToken;
+      this._save();
+    }
   }
 
   /** The session id kept in localStorage (given by the server; null before the first chat). */
@@ -90,6 +96,10 @@ export class ChatClient {
     socket.io.on("reconnect_attempt", () => this.listener.onConnection("connecting"));
     socket.on(EVENTS.SESSION_REJECTED, (data) => {
       this.lastSeq = 0;
+      if (data && data.code === "link_expired" && this.state.resumeToken) {
+        this.state.resumeToken = null;
+        this._save();
+      }
       this.listener.onRejected({ message: errorText(data) });
     });
     socket.on(EVENTS.SESSION_CONFIRM, (data) => this._confirmed(data));
@@ -113,7 +123,7 @@ export class ChatClient {
 
   /** Forget this session: the next `connect()` starts a new conversation. */
   resetSession() {
-    this.state = { sessionId: null, outbox: [] };
+    this.state = { sessionId: null, outbox: [], resumeToken: null };
     this.lastSeq = 0;
     this._save();
   }
@@ -152,7 +162,10 @@ export class ChatClient {
 
   _requestSession() {
     const request = { session_id: this.sessionId, last_seq: this.lastSeq };
-    if (this.identityToken) request.customData = { identity_token: this.identityToken };
+    const customData = {};
+    if (this.identityToken) customData.identity_token = this.identityToken;
+    if (this.state.resumeToken) customData.resume_token = this.state.resumeToken;
+    if (Object.keys(customData).length) request.customData = customData;
     this.socket.emit(EVENTS.SESSION_REQUEST, request);
   }
 
@@ -228,12 +241,13 @@ export class ChatClient {
       if (stored && typeof stored === "object") {
         const outbox = Array.isArray(stored.outbox) ? stored.outbox : [];
         const sessionId = typeof stored.sessionId === "string" ? stored.sessionId : null;
-        return { sessionId, outbox: outbox.map(({ inFlight, ...item }) => item) };
+        const resumeToken = typeof stored.resumeToken === "string" ? stored.resumeToken : null;
+        return { sessionId, resumeToken, outbox: outbox.map(({ inFlight, ...item }) => item) };
       }
     } catch {
       /* unreadable storage: start afresh */
     }
-    const state = { sessionId: null, outbox: [] };
+    const state = { sessionId: null, outbox: [], resumeToken: null };
     try {
       localStorage.setItem(this.storageKey, JSON.stringify(state));
     } catch {
@@ -245,7 +259,8 @@ export class ChatClient {
   _save() {
     try {
       const outbox = this.state.outbox.map(({ inFlight, ...item }) => item);
-      localStorage.setItem(this.storageKey, JSON.stringify({ sessionId: this.state.sessionId, outbox }));
+      const { sessionId, resumeToken } = this.state;
+      localStorage.setItem(this.storageKey, JSON.stringify({ sessionId, resumeToken: resumeToken || null, outbox }));
     } catch {
       /* storage full or disabled: keep going in memory */
     }
