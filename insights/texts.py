@@ -2,6 +2,7 @@
 
 - ``domain.yml``: each response variation's text and button titles;
 - ``policy/phrase_bank.yml``: the situation openers and the agents' suggested replies;
+- ``policy/followups.yml``: the check-in e-mails' subjects and messages;
 - ``bot/actions/*.py``: string literals in module-level UPPER_CASE constants (the actions'
   reply lists) and literal arguments of ``reply.say(...)`` (parsed with ``ast``, never imported).
 """
@@ -27,7 +28,7 @@ class Text:
     line: int
     where: str  # "utter_greet", "situations.damaged", "REPLACED"
     text: str
-    kind: str  # response | button | situation | agent_reply | action
+    kind: str  # response | button | situation | agent_reply | action | checkin
 
 
 def _get(node: Optional[Node], key: str) -> Optional[Node]:
@@ -78,6 +79,20 @@ def bank_texts(root: Path, rel: str = "policy/phrase_bank.yml") -> List[Text]:
             for phrase in phrases.value if isinstance(phrases, SequenceNode) else []:
                 if isinstance(phrase, ScalarNode):
                     out.append(Text(rel, phrase.start_mark.line + 1, f"{section}.{name.value}", phrase.value, kind))
+    return out
+
+
+def followup_texts(root: Path, rel: str = "policy/followups.yml") -> List[Text]:
+    """The check-in e-mails' messages (kind ``checkin``) and subjects (``button``: short, no variation rule)."""
+    if not (root / rel).exists():
+        return []
+    out: List[Text] = []
+    doc = _compose(root / rel)
+    for section, kind in (("messages", "checkin"), ("subjects", "button")):
+        for name, texts in _items(_get(doc, section)):
+            for text in texts.value if isinstance(texts, SequenceNode) else []:
+                if isinstance(text, ScalarNode):
+                    out.append(Text(rel, text.start_mark.line + 1, f"{section}.{name.value}", text.value, kind))
     return out
 
 

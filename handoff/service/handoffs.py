@@ -30,6 +30,7 @@ from handoff.service.context import Service
 from handoff.service.decide import HandoffDecision
 from handoff.service.queue import agent_loads, queue_items, status_payload
 from handoff.service.routing import least_busy, priority
+from handoff.service.timing import AUTO_RESOLVED
 from store import agents as agent_store
 from store import conversations as conv_store
 from store import followups
@@ -196,7 +197,7 @@ async def auto_resolve(svc: Service, conversation_id: int, agent_id: int, idle_s
         conv = lookups.conversation(s, conversation_id)
         note = conv_store.append_message(s, conversation_id, Sender.SYSTEM, wording.auto_resolved_note(idle_s),
                                          private=True)
-        msg = _close(svc, s, conversation_id, "auto_resolved", ask_csat=False)
+        msg = _close(svc, s, conversation_id, AUTO_RESOLVED, ask_csat=False)
         return conv.session_id, [MessageAdded(conversation_id, note, assignee_id=agent_id),
                                  MessageAdded(conversation_id, msg, assignee_id=agent_id),
                                  StatusChanged(conversation_id), QueueChanged(), AgentChanged(agent_id)]

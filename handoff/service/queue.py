@@ -14,7 +14,7 @@ from sqlalchemy.orm import Session
 from handoff.events import iso
 from handoff.policy import HandoffPolicy
 from handoff.service.routing import AgentLoad, estimated_wait_s, priority, sort_queue
-from handoff.service.timing import queue_options
+from handoff.service.timing import AUTO_RESOLVED, queue_options
 from store import agents as agent_store
 from store import conversations as conv_store
 from store.models.base import utcnow
@@ -79,7 +79,7 @@ def status_payload(session: Session, policy: HandoffPolicy, conv: Conversation) 
         out = _queued(policy, position, "; ".join(handoff.reasons or []) if handoff else None, agent_loads(session),
                       waiting_s)
     elif status == ConversationStatus.RESOLVED:
-        out["csat_requested"] = conv.csat is None
+        out["csat_requested"] = conv.csat is None and conv.disposition != AUTO_RESOLVED
     return out
 
 

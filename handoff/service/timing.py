@@ -12,6 +12,7 @@ from typing import List, Optional
 from handoff.policy import WaitingPolicy
 
 OPTIONS = ["follow_up", "continue_with_bot"]
+AUTO_RESOLVED = "auto_resolved"  # the disposition of a conversation resolved for quiet (never asked to rate)
 
 
 def options_apply(policy: WaitingPolicy, position: int, estimated_wait_s: Optional[int], waiting_s: float,

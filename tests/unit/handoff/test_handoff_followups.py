@@ -131,7 +131,7 @@ async def test_an_assigned_conversation_left_quiet_is_resolved_once_with_a_note_
     assert await waiting.auto_resolve_idle(svc, utcnow()) == 0, "not quiet long enough"
     done = await asyncio.gather(waiting.auto_resolve_idle(svc, later), waiting.auto_resolve_idle(svc, later))
     assert sum(done) == 1
-    assert svc.notifier.events("conv", "handoff_status")[-1]["status"] == "resolved"
+    assert svc.notifier.events("conv", "handoff_status")[-1] == {"status": "resolved", "csat_requested": False}
     notes = [d["message"] for d in svc.notifier.events("conv_agents", "message")
              if d["message"].get("private") and d["message"]["text"].startswith("Resolved automatically")]
     assert len(notes) == 1
