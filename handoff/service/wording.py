@@ -56,7 +56,7 @@ def no_agent(source: str, announced: bool = False, back_at: Optional[str] = None
     matter goes to the team, so only the facts and the choices)."""
     when = "when we open" if back_at else "as soon as someone picks this up"
     if announced:
-        return (f"Right now {nobody_online(back_at)}. We can e-mail you {when} (usually within one business "
+        return (f"I'm sorry: {nobody_online(back_at)}. We can e-mail you {when} (usually within one business "
                 "day), or you can keep chatting with me in the meantime.")
     lead = ("I'm having trouble on my side right now, and nothing you wrote is lost. "
             if source == "rasa_down" else "I want a person from our team on this for you. ")
@@ -68,7 +68,7 @@ def no_agent(source: str, announced: bool = False, back_at: Optional[str] = None
 def still_queued(position: int, wait_s: Optional[int], agents_online: int, back_at: Optional[str] = None) -> str:
     """A reply to every message while the customer waits."""
     if agents_online <= 0:
-        return (f"Got it, I've added that to your conversation for our team. Right now {nobody_online(back_at)}; "
+        return (f"Got it, I've added that to your conversation for our team, though {nobody_online(back_at)}; "
                 "you can leave your e-mail for a follow-up or keep chatting with me.")
     where = "you're next in line" if position <= 1 else f"you're number {position} in line"
     return (f"Got it, I've added that so the person who joins sees it. {where.capitalize()}"
@@ -158,8 +158,9 @@ def queue_update(n: int, position: int, wait_s: Optional[int], agents_online: in
     if long_wait:
         parts.append(_pick(_LONG_WAIT, n))
     if agents_online <= 0:
-        parts.append(f"Right now {nobody_online(back_at)}, so I can't promise a time; your conversation stays "
-                     "in our team's queue with everything you've written.")
+        promise = "" if back_at else ", so I can't promise a time"
+        parts.append(f"Honestly, {nobody_online(back_at)}{promise}; your conversation stays in our team's queue "
+                     "with everything you've written.")
     else:
         if moved_from is not None and moved_from > position:
             where = "you're next in line" if position <= 1 else f"you've moved up to number {position} in line"
