@@ -7,74 +7,29 @@ files, and a real SMTP server (aiosmtpd) receiving the mail.
 
 from __future__ import annotations
 
-import re
-import shutil
-import threading
-from email import message_from_bytes
-from pathlib import Path
-from typing import Any, Dict, Iterator, List
+from typing import Any, Iterator, List
 
 import pytest
 import socketio
-import yaml
-from aiosmtpd.controller import Controller
 
-from tests.integration.clients import Agent, Customer, identity_token, wait_until
-from tests.stack import ROOT, free_port, running_node
+from tests.integration.clients import Agent, wait_until
+from tests.integration.followup_support import (
+    env,
+    policy_dir,
+    queued,
+    resolved_with_replacement,
+    resume_token,
+    smtp_server,
+)
+from tests.stack import running_node
 
 pytestmark = pytest.mark.timeout(600, func_only=True)
 
 
-class Sink:
-    """An aiosmtpd handler keeping every message it receives."""
-
-    def __init__(self) -> None:
-        self.received: List[Any] = []
-        self.lock = threading.Lock()
-
-    async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:
-        with self.lock:
-            self.received.append(envelope)
-        return "250 OK"
-
-    def to(self, address: str) -> List[str]:
-        with self.lock:
-            mails = [message_from_bytes(e.content) for e in self.received if e.rcpt_tos == [address]]
-        return [m.get_payload(decode=True).decode() for m in mails]
-
-
 @pytest.fixture
 def smtp() -> Iterator[tuple]:
-    sink = Sink()
-    controller = Controller(sink, hostname="127.0.0.1", port=free_port())
-    controller.start()
-    yield controller, sink
-    controller.stop()
-
-
-def policy_dir(tmp: Path, **waiting: float) -> Path:
-    """The project's policy files with the handoff policy's ``waiting`` intervals shortened."""
-    target = tmp / "policy"
-    shutil.copytree(ROOT / "policy", target)
-    handoff = yaml.safe_load((target / "handoff.yml").read_text())
-    handoff["waiting"] = {**handoff.get("waiting", {}), **waiting}
-    (target / "handoff.yml").write_text(yaml.safe_dump(handoff))
-    return target
-
-
-def env(smtp_port: int, policy: Path) -> Dict[str, str]:
-    return {"SMTP_HOST": "127.0.0.1", "SMTP_PORT": str(smtp_port), "FOLLOWUP_DELAY_S": "2", "HOUSEKEEPING_S": "1",
-            "POLICY_DIR": str(policy), "RASA_TIMEOUT": "2"}
-
-
-def queued(base_url: str, dana: Agent, email: str, text: str) -> tuple:
-    """A signed-in customer whose message (Rasa down) waits for a person; (customer, conversation id)."""
-    mark = dana.rec.mark()
-    customer = Customer(base_url)
-    customer.start(identity_token=identity_token(base_url, email))
-    assert customer.say(text)["ok"]
-    offer = dana.rec.wait_for("handoff_offered", lambda d: d["item"]["last_message"] == text, 60, start=mark)
-    return customer, offer["conversation_id"]
+    with smtp_server() as server:
+        yield server
 
 
 def test_a_replacement_check_in_arrives_once_across_two_nodes_and_a_restart_and_reopens(smtp, tmp_path) -> None:
@@ -83,13 +38,8 @@ def test_a_replacement_check_in_arrives_once_across_two_nodes_and_a_restart_and_
         dana = Agent(node.base_url, "dana")
         clients: List[Any] = [dana]
         try:
-            liam, cid = queued(node.base_url, dana, "liam@example.com", "the vase arrived smashed, please help")
+            liam, _ = resolved_with_replacement(node.base_url, dana)
             clients.append(liam)
-            assert dana.call("claim", {"conversation_id": cid})["ok"]
-            grant = dana.call("grant", {"conversation_id": cid, "kind": "replacement", "order_number": "1051",
-                                        "reason": "the vase arrived smashed"})
-            assert grant["ok"], grant
-            assert dana.call("resolve", {"conversation_id": cid, "disposition": "resolved"})["ok"]
 
             [body] = wait_until(lambda: sink.to("liam@example.com"), 60)
             assert body.startswith("Hi Liam") and "#1051" in body and "replacement" in body
@@ -108,7 +58,7 @@ def test_a_replacement_check_in_arrives_once_across_two_nodes_and_a_restart_and_
             assert len(sink.to("liam@example.com")) == 1, "exactly once"
             assert len(sink.to("maya@example.com")) == 1
 
-            link = re.search(r"/\?resume=(\S+)", body).group(1)
+            link = resume_token(body)
             reader = socketio.Client(reconnection=False)
             got: List[Any] = []
             reader.on("transcript", lambda data: got.append(data))
