@@ -18,6 +18,7 @@ from sqlalchemy.orm import Session
 
 from common.mailer import deliver_pending
 from common.resume_links import resume_url, sign_resume
+from handoff.service import wording
 from handoff.service.context import Service
 from store import followups, outbox
 from store.followup_policy import FollowupPolicy
@@ -27,16 +28,12 @@ log = logging.getLogger(__name__)
 FALLBACK_SUBJECT = "Checking in from our support team"
 
 
-def first_name(name: Optional[str]) -> str:
-    return name.split()[0] if name and name.strip() else "there"
-
-
 def render(policy: FollowupPolicy, checkin: Mapping[str, Any], link: str) -> Tuple[str, str]:
     """The (subject, body) of a check-in: the kind's variation picked by the check-in's id."""
     n = int(checkin["id"])
     kind = str(checkin["kind"])
     order = checkin.get("order_number") or ""
-    values = {"name": first_name(checkin.get("customer_name")), "order": order, "link": link}
+    values = {"name": wording.first_name(checkin.get("customer_name")) or "there", "order": order, "link": link}
     subjects = [s for s in policy.subjects.get(kind, ()) if order or "{order}" not in s] or [FALLBACK_SUBJECT]
     messages = [m for m in policy.messages[kind] if order or "{order}" not in m] or list(
         policy.messages["handoff"])

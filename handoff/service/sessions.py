@@ -125,18 +125,10 @@ def _resumed(s: Session, svc: Service, resume: Optional[ResumeClaim], customer_i
     if conv.status == ConversationStatus.RESOLVED:
         conv_store.reopen_for_bot(s, conv.id)
         events.append(StatusChanged(conv.id))
-    brief = conv_store.customer_brief(s, conv.customer_id) or {}
-    name = (brief.get("name") or "").split()[0] if brief.get("name") else None
-    msg = conv_store.append_message(s, conv.id, Sender.SYSTEM,
-                                    wording.welcome_back(name, checkin_subject(checkin.kind, checkin.order_number)))
+    brief = conv_store.customer_brief(s, checkin.customer_id) or {}
+    msg = conv_store.append_message(s, conv.id, Sender.SYSTEM, wording.welcome_back(
+        wording.first_name(brief.get("name")), checkin.kind, checkin.order_number))
     return conv, False, [MessageAdded(conv.id, msg), *events]
-
-
-def checkin_subject(kind: str, order_number: Optional[str]) -> Optional[str]:
-    """What a check-in was about, as the welcome-back note names it."""
-    order = f" for order #{order_number}" if order_number else ""
-    return {"replacement": f"the replacement{order}", "refund": f"your refund{order}",
-            "credit": f"order #{order_number}" if order_number else None}.get(kind)
 
 
 def connection(svc: Service, sid: str, session_id: Optional[str] = None) -> CustomerConn:

@@ -186,8 +186,21 @@ def auto_resolved_note(idle_s: float) -> str:
     return f"Resolved automatically: no reply from the customer for {minutes} minute{'s' if minutes != 1 else ''}."
 
 
-def welcome_back(name: Optional[str], subject: Optional[str]) -> str:
+def first_name(full_name: Optional[str]) -> Optional[str]:
+    """How we greet a customer ("Maya" of "Maya Patel"); None when we don't know them."""
+    return full_name.split()[0] if full_name and full_name.strip() else None
+
+
+def checkin_subject(kind: str, order_number: Optional[str]) -> Optional[str]:
+    """What a check-in was about, as the welcome-back note names it ("the replacement for order #1051")."""
+    order = f" for order #{order_number}" if order_number else ""
+    return {"replacement": f"the replacement{order}", "refund": f"your refund{order}",
+            "credit": f"order #{order_number}" if order_number else None}.get(kind)
+
+
+def welcome_back(name: Optional[str], kind: str, order_number: Optional[str] = None) -> str:
     """The conversation reopened from a check-in e-mail's link: the bot has the whole context."""
+    subject = checkin_subject(kind, order_number)
     hello = f"Welcome back, {name}." if name else "Welcome back."
     about = f" Here's our conversation about {subject}, just as we left it." if subject else (
         " Here's our conversation, just as we left it.")
