@@ -142,7 +142,7 @@ async def test_an_assigned_conversation_left_quiet_is_resolved_once_with_a_note_
     assert row["kind"] == "handoff" and row["state"] == "scheduled"
 
 
-def test_check_in_texts_vary_by_check_in_and_skip_order_lines_without_an_order(svc) -> None:
+async def test_check_in_texts_vary_by_check_in_and_skip_order_lines_without_an_order(svc) -> None:
     policy = svc.followup_policy()
     base = {"kind": "replacement", "order_number": "1051", "customer_name": "Liam O'Brien"}
     bodies = {checkins.render(policy, {**base, "id": n}, "LINK")[1] for n in range(3)}
