@@ -73,6 +73,10 @@ class Settings:
         presence_ttl_s: an agent socket not vouched for this long counts as gone (its node died).
         presence_heartbeat_s: how often a node vouches for its sockets and looks for stranded turns.
         turn_lease_s: how long a node's claim on running a conversation's turn holds without renewal.
+        followup_delay_s: when set, every check-in e-mail waits this long after its grant or handoff
+            (tests, demos); unset, ``policy/followups.yml`` gives a delay per kind.
+        housekeeping_s: how often every node sends due check-ins, honest queue updates and
+            auto-resolves idle conversations (each claimed in the store, so nodes never double up).
         demo_identities: serve ``/api/demo/*`` (list demo customers, sign their identity tokens
             for the demo shop page). A stand-in for a shop's backend: turn it off in production.
         demo_history: the seed also writes a few hundred past demo conversations
@@ -135,6 +139,8 @@ class Settings:
     presence_ttl_s: float = 30.0
     presence_heartbeat_s: float = 10.0
     turn_lease_s: float = 45.0
+    followup_delay_s: Optional[float] = None
+    housekeeping_s: float = 15.0
 
     @property
     def sync_database_url(self) -> str:
@@ -219,6 +225,8 @@ def load_settings(env: Optional[Mapping[str, str]] = None) -> Settings:
         presence_ttl_s=float(get("PRESENCE_TTL_S", defaults.presence_ttl_s)),
         presence_heartbeat_s=float(get("PRESENCE_HEARTBEAT_S", defaults.presence_heartbeat_s)),
         turn_lease_s=float(get("TURN_LEASE_S", defaults.turn_lease_s)),
+        followup_delay_s=float(env["FOLLOWUP_DELAY_S"]) if env.get("FOLLOWUP_DELAY_S") else None,
+        housekeeping_s=float(get("HOUSEKEEPING_S", defaults.housekeeping_s)),
     )
 
 

@@ -17,7 +17,7 @@ from handoff import errors
 from handoff.policy import load_handoff_policy
 from handoff.proactive_policy import load_proactive_policy
 from handoff.rasa_client import RasaClient
-from handoff.service import blobs, mail, upkeep
+from handoff.service import blobs, housekeeping, mail, upkeep
 from handoff.service.context import Service
 from handoff.service.ratelimit import make_limiter
 from handoff.transport import attachments_http, confirm, http, insights_http, static
@@ -107,6 +107,7 @@ def create_app(settings: Settings, *, detector: Any = None, rasa: Any = None) ->
         await upkeep.start(svc)  # clear what this node owned before, answer stranded turns
         app_.ctx.upkeep = asyncio.ensure_future(upkeep.forever(svc))
         app_.ctx.mailer = asyncio.ensure_future(mail.deliver_periodically(settings, wakeup=svc.mail_wakeup))
+        app_.ctx.housekeeping = asyncio.ensure_future(housekeeping.forever(svc))
         log.info("handoff.started host=%s port=%s node=%s redis=%s", settings.host, settings.port,
                  settings.node_id, bool(settings.redis_url))
         if settings.demo_identities:
@@ -115,7 +116,7 @@ def create_app(settings: Settings, *, detector: Any = None, rasa: Any = None) ->
 
     @app.after_server_stop
     async def stop(app_: Sanic, loop: Any) -> None:
-        for name in ("upkeep", "mailer"):
+        for name in ("upkeep", "mailer", "housekeeping"):
             task = getattr(app_.ctx, name, None)
             if task is not None:
                 task.cancel()

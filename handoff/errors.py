@@ -67,6 +67,12 @@ class SessionForbidden(HandoffError):
                                      "This conversation belongs to someone else. We've started a new one for you.")
 
 
+class LinkExpired(HandoffError):
+    code, status, default_message = ("link_expired", 410,
+                                     "That link has expired or isn't valid any more. You can still tell us here "
+                                     "how things are, and we'll help from there.")
+
+
 class Unauthorized(HandoffError):
     code, status, default_message = "unauthorized", 401, "Please sign in again."
 

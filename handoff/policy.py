@@ -18,6 +18,7 @@ import yaml
 from handoff.detect import policy as detect_policy
 from handoff.detect.finding import TOPICS
 from handoff.detect.policy import ConversationPolicy
+from handoff.hours import BusinessHours, hours_from_dict
 
 
 @dataclass(frozen=True)
@@ -30,6 +31,17 @@ class QueuePolicy:
     waiting_full_after_s: float = 600.0
     value_full_at: float = 10000.0
     average_handle_s: float = 180.0
+
+
+@dataclass(frozen=True)
+class WaitingPolicy:
+    """Honest updates while queued, options again after a long wait, and idle auto-resolve."""
+
+    update_every_s: float = 300.0  # an update with position and realistic wait this often while queued
+    options_after_s: float = 600.0  # waiting this long brings back the e-mail / keep-chatting options
+    options_at_position: int = 14  # ... and so does this place in line or further back
+    options_at_wait_s: float = 1200.0  # ... or an estimated wait this long
+    auto_resolve_after_s: float = 1800.0  # an assigned conversation with no customer activity this long
 
 
 def _detector_conversation(path: Optional[Path] = None) -> ConversationPolicy:
@@ -59,6 +71,8 @@ class HandoffPolicy:
     understanding_reason: str = "the assistant isn't understanding"
     queue: QueuePolicy = field(default_factory=QueuePolicy)
     expire_after_hours: float = 24.0
+    waiting: WaitingPolicy = field(default_factory=WaitingPolicy)
+    business_hours: Optional[BusinessHours] = None  # None: always open
     conversation: ConversationPolicy = field(default_factory=_detector_conversation)
 
 
@@ -89,6 +103,7 @@ def policy_from_dict(raw: Mapping[str, Any], conversation: Optional[Conversation
     mis = raw.get("misunderstanding") or {}
     q = raw.get("queue") or {}
     sess = raw.get("session") or {}
+    wait = raw.get("waiting") or {}
     try:
         human_patterns = tuple(re.compile(p, re.IGNORECASE) for p in (raw.get("request_human_patterns") or []))
     except re.error as exc:
@@ -98,6 +113,7 @@ def policy_from_dict(raw: Mapping[str, Any], conversation: Optional[Conversation
     if unknown:
         raise ValueError(f"handoff.yml: high_stakes.topics {unknown} are not detector topics {list(TOPICS)}")
     qbase = QueuePolicy()
+    wbase = WaitingPolicy()
     return HandoffPolicy(
         handoff_on_severe=bool(det.get("handoff_on_severe", base.handoff_on_severe)),
         elevated_streak=int(det.get("elevated_streak", base.elevated_streak)),
@@ -121,5 +137,13 @@ def policy_from_dict(raw: Mapping[str, Any], conversation: Optional[Conversation
             average_handle_s=float(q.get("average_handle_s", qbase.average_handle_s)),
         ),
         expire_after_hours=float(sess.get("expire_after_hours", base.expire_after_hours)),
+        waiting=WaitingPolicy(
+            update_every_s=float(wait.get("update_every_s", wbase.update_every_s)),
+            options_after_s=float(wait.get("options_after_s", wbase.options_after_s)),
+            options_at_position=int(wait.get("options_at_position", wbase.options_at_position)),
+            options_at_wait_s=float(wait.get("options_at_wait_s", wbase.options_at_wait_s)),
+            auto_resolve_after_s=float(wait.get("auto_resolve_after_s", wbase.auto_resolve_after_s)),
+        ),
+        business_hours=hours_from_dict(raw.get("business_hours")),
         conversation=conversation,
     )

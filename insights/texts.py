@@ -7,6 +7,7 @@
 - ``policy/assist.yml``: the recap sentence an agent sends, and the situation words it is built from;
 - ``policy/proactive.yml``: the offers of help (openers of a negative situation), their button
   titles and the replies to "No thanks";
+- ``policy/followups.yml``: the check-in e-mails' subjects and messages;
 - ``bot/actions/*.py``: string literals in module-level UPPER_CASE constants (the actions'
   reply lists) and literal arguments of ``reply.say(...)`` (parsed with ``ast``, never imported).
 """
@@ -32,7 +33,7 @@ class Text:
     line: int
     where: str  # "utter_greet", "situations.damaged", "REPLACED"
     text: str
-    kind: str  # response | button | situation | agent_reply | canned | recap | recap_part | thanks | action
+    kind: str  # response | button | situation | agent_reply | canned | recap | recap_part | thanks | checkin | action
 
 
 def _get(node: Optional[Node], key: str) -> Optional[Node]:
@@ -139,6 +140,20 @@ def proactive_texts(root: Path, rel: str = "policy/proactive.yml") -> List[Text]
             title = _get(button, "title")
             if isinstance(title, ScalarNode):
                 out.append(Text(rel, title.start_mark.line + 1, f"proactive.{name.value}", title.value, "button"))
+    return out
+
+
+def followup_texts(root: Path, rel: str = "policy/followups.yml") -> List[Text]:
+    """The check-in e-mails' messages (kind ``checkin``) and subjects (``button``: short, no variation rule)."""
+    if not (root / rel).exists():
+        return []
+    out: List[Text] = []
+    doc = _compose(root / rel)
+    for section, kind in (("messages", "checkin"), ("subjects", "button")):
+        for name, texts in _items(_get(doc, section)):
+            for text in texts.value if isinstance(texts, SequenceNode) else []:
+                if isinstance(text, ScalarNode):
+                    out.append(Text(rel, text.start_mark.line + 1, f"{section}.{name.value}", text.value, kind))
     return out
 
 

@@ -58,7 +58,7 @@ def variations(items: Sequence[T.Text], rules: ToneRules, lines: Dict[str, int])
     groups: Dict[tuple, set] = {}
     first: Dict[tuple, T.Text] = {}
     for t in items:
-        if t.kind in ("response", "situation", "agent_reply", "recap", "thanks"):
+        if t.kind in ("response", "situation", "agent_reply", "recap", "thanks", "checkin"):
             key = (t.file, t.where)
             groups.setdefault(key, set()).add(" ".join(t.text.split()))
             first.setdefault(key, t)
@@ -84,7 +84,7 @@ def lint(root: Path) -> List[Violation]:
     """Every violation in the project at ``root``, sorted by file and line."""
     rules = load_rules(root / "policy")
     items = (T.domain_texts(root) + T.bank_texts(root) + T.canned_texts(root) + T.assist_texts(root)
-             + T.proactive_texts(root) + T.action_texts(root))
+             + T.proactive_texts(root) + T.action_texts(root) + T.followup_texts(root))
     found = banned(items, rules) + not_validating(items, rules) + variations(items, rules, T.response_lines(root))
     found += unconfirmed(root, rules)
     return sorted(set(found))

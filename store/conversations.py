@@ -157,6 +157,7 @@ def open_handoff(session: Session, conversation_id: int, *, source: str, reasons
     conv.priority = priority
     conv.severity = severity
     conv.resolved_at = None
+    conv.queue_updated_at, conv.queue_updates, conv.queue_position = None, 0, None  # a new wait's updates
     handoff = Handoff(conversation_id=conversation_id, source=source, reasons=list(reasons), score=score,
                       severity=severity, requested_at=now)
     session.add(handoff)
@@ -208,6 +209,7 @@ def requeue(session: Session, conversation_id: int) -> None:
     conv.status = ConversationStatus.QUEUED
     conv.assignee_id = None
     conv.waiting_since = utcnow()
+    conv.queue_updated_at, conv.queue_updates, conv.queue_position = None, 0, None
     session.flush()
 
 

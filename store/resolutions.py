@@ -20,6 +20,7 @@ from typing import Any, Dict, List, Optional, Sequence, Tuple
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from store import followups
 from store.budgets import MONEY_KINDS, granted, lock_charge, lock_row, paid_for
 from store.errors import InvalidInput, NotAllowed, NotFound
 from store.models import (
@@ -158,7 +159,8 @@ def record(session: Session, *, kind: ResolutionKind, customer_id: int, amount: 
            order_id: Optional[int] = None, charge_id: Optional[int] = None,
            status: ResolutionStatus = ResolutionStatus.GRANTED,
            details: Optional[Dict[str, Any]] = None) -> Resolution:
-    """Add the :class:`Resolution` row every change of money or goods needs."""
+    """Add the :class:`Resolution` row every change of money or goods needs; a grant made in a
+    conversation also schedules its check-in (:func:`store.followups.schedule`), in this transaction."""
     if not reason or not reason.strip():
         raise InvalidInput("Every resolution needs a reason.")
     row = Resolution(customer_id=customer_id, order_id=order_id, charge_id=charge_id, kind=kind,
@@ -167,6 +169,10 @@ def record(session: Session, *, kind: ResolutionKind, customer_id: int, amount: 
                      conversation_id=conversation_id, reason=reason.strip(), details=details or {})
     session.add(row)
     session.flush()
+    if conversation_id is not None and kind in GRANT_KINDS and status != ResolutionStatus.PENDING_APPROVAL:
+        order = session.get(Order, order_id) if order_id is not None else None
+        followups.schedule(session, conversation_id, kind.value, customer_id=customer_id,
+                           order_number=order.number if order is not None else None)
     return row
 
 

@@ -53,9 +53,11 @@ export class ChatClient {
    * @param {string} options.server origin of the handoff service
    * @param {string} options.storageKey localStorage key for this visitor's session
    * @param {string|null} options.identityToken signed demo-customer token, or null
+   * @param {string|null} [options.resumeToken] the link token of a check-in e-mail: opens that
+   *   conversation (kept with the session, so reconnects and reloads reopen it too)
    * @param {ChatListener} options.listener
    */
-  constructor({ io, server, storageKey, identityToken, listener }) {
+  constructor({ io, server, storageKey, identityToken, resumeToken, listener }) {
     this.io = io;
     this.server = server;
     this.storageKey = storageKey;
@@ -66,6 +68,10 @@ export class ChatClient {
     this.lastSeq = 0;
     this.maxFileBytes = null; // the service's limit, from the session_request ack
     this.state = this._load();
+    if (resumeToken) {
+      this.state.resumeToken = resumeToken;
+      this._save();
+    }
   }
 
   /** The session id kept in localStorage (given by the server; null before the first chat). */
@@ -108,6 +114,10 @@ export class ChatClient {
     socket.io.on("reconnect_attempt", () => this.listener.onConnection("connecting"));
     socket.on(EVENTS.SESSION_REJECTED, (data) => {
       this.lastSeq = 0;
+      if (data && data.code === "link_expired" && this.state.resumeToken) {
+        this.state.resumeToken = null;
+        this._save();
+      }
       this.listener.onRejected({ message: errorText(data) });
     });
     socket.on(EVENTS.SESSION_CONFIRM, (data) => this._confirmed(data));
@@ -133,7 +143,7 @@ export class ChatClient {
 
   /** Forget this session: the next `connect()` starts a new conversation. */
   resetSession() {
-    this.state = { sessionId: null, outbox: [], seenSeq: 0 };
+    this.state = { sessionId: null, outbox: [], seenSeq: 0, resumeToken: null };
     this.lastSeq = 0;
     this._save();
   }
@@ -209,7 +219,10 @@ export class ChatClient {
 
   _requestSession() {
     const request = { session_id: this.sessionId, last_seq: this.lastSeq };
-    if (this.identityToken) request.customData = { identity_token: this.identityToken };
+    const customData = {};
+    if (this.identityToken) customData.identity_token = this.identityToken;
+    if (this.state.resumeToken) customData.resume_token = this.state.resumeToken;
+    if (Object.keys(customData).length) request.customData = customData;
     emitWithAck(this.socket, EVENTS.SESSION_REQUEST, request, ACK_TIMEOUT_MS).then((ack) => {
       if (ack && Number.isInteger(ack.max_attachment_bytes)) this.maxFileBytes = ack.max_attachment_bytes;
       if (ack.ok !== false && Number.isInteger(ack.max_message_chars) && this.listener.onLimits) {
@@ -293,12 +306,13 @@ export class ChatClient {
         const outbox = Array.isArray(stored.outbox) ? stored.outbox : [];
         const sessionId = typeof stored.sessionId === "string" ? stored.sessionId : null;
         const seenSeq = Number.isInteger(stored.seenSeq) ? stored.seenSeq : sessionId ? null : 0;
-        return { sessionId, outbox: outbox.map(({ inFlight, ...item }) => item), seenSeq };
+        const resumeToken = typeof stored.resumeToken === "string" ? stored.resumeToken : null;
+        return { sessionId, resumeToken, outbox: outbox.map(({ inFlight, ...item }) => item), seenSeq };
       }
     } catch {
       /* unreadable storage: start afresh */
     }
-    const state = { sessionId: null, outbox: [], seenSeq: 0 };
+    const state = { sessionId: null, outbox: [], seenSeq: 0, resumeToken: null };
     try {
       localStorage.setItem(this.storageKey, JSON.stringify(state));
     } catch {
@@ -310,8 +324,8 @@ export class ChatClient {
   _save() {
     try {
       const outbox = this.state.outbox.map(({ inFlight, ...item }) => item);
-      const { sessionId, seenSeq } = this.state;
-      localStorage.setItem(this.storageKey, JSON.stringify({ sessionId, outbox, seenSeq }));
+      const { sessionId, seenSeq, resumeToken } = this.state;
+      localStorage.setItem(this.storageKey, JSON.stringify({ sessionId, resumeToken: resumeToken || null, outbox, seenSeq }));
     } catch {
       /* storage full or disabled: keep going in memory */
     }

@@ -8,7 +8,8 @@
 /**
  * @param {object} status a `handoff_status` payload: `status` (bot|queued|assigned|
  *   resolved), and optionally `position`, `estimated_wait_s`, `agent_name`,
- *   `agents_online`, `options` (["follow_up", "continue_with_bot"] when no one is online).
+ *   `agents_online`, `options` (["follow_up", "continue_with_bot"] when no one is online, or the
+ *   wait has run long: the follow-up form is offered then).
  * @returns {{tone: string, text: string, offerFollowUp: boolean, askRating: boolean}}
  */
 export function describeStatus(status) {
@@ -32,10 +33,13 @@ export function describeStatus(status) {
       else parts.push("We're connecting you with someone from our team");
       const eta = status.estimated_wait_s > 0 ? Math.ceil(Number(status.estimated_wait_s) / 60) : 0;
       if (eta > 0) parts.push(`about ${eta} minute${eta === 1 ? "" : "s"}`);
+      const longWait = offersFollowUp(status);
       return {
         tone: "waiting",
-        text: `${parts.join(" — ")}. They'll see everything you've told us, so you won't need to repeat yourself.`,
-        offerFollowUp: false,
+        text:
+          `${parts.join(" — ")}. They'll see everything you've told us, so you won't need to repeat yourself.` +
+          (longWait ? " If you'd rather not wait, leave your e-mail and we'll follow up, or continue with the assistant." : ""),
+        offerFollowUp: longWait,
         askRating: false,
       };
     }
@@ -59,9 +63,12 @@ export function describeStatus(status) {
   }
 }
 
+function offersFollowUp(status) {
+  return Array.isArray(status.options) && status.options.includes("follow_up");
+}
+
 function noOneOnline(status) {
-  const options = Array.isArray(status.options) ? status.options : [];
-  return options.includes("follow_up") || status.agents_online === 0;
+  return status.agents_online === 0 || (status.agents_online === undefined && offersFollowUp(status));
 }
 
 const CONNECTION = {

@@ -8,7 +8,8 @@
  *
  * Optional attributes on the container: `data-identity-token` (a signed customer token
  * from your back end), `data-session-key` (keeps separate sessions per signed-in user),
- * `data-title`, `data-open="false"` (start minimised). The stylesheet and the vendored
+ * `data-title`, `data-open="false"` (start minimised). A page opened from a check-in e-mail's
+ * link (`?resume=<token>`) opens that conversation, with its transcript. The stylesheet and the vendored
  * Socket.IO client are loaded from next to this file. `window.SupportChat.mount()`
  * (re)starts the widget from script, which the demo shop page does on a customer switch.
  *
@@ -73,11 +74,21 @@ function rememberOpen(storageKey, open) {
   }
 }
 
+/** The check-in link's token in the address, taken out of it (it is kept with the session). */
+function takeResumeToken() {
+  const url = new URL(location.href);
+  const token = url.searchParams.get("resume");
+  if (!token) return null;
+  url.searchParams.delete("resume");
+  history.replaceState(history.state, "", url.pathname + url.search + url.hash);
+  return token;
+}
+
 /**
  * Start (or restart) the widget in `container`.
  * @param {HTMLElement} container
  * @param {{identityToken?: string|null, sessionKey?: string, title?: string, open?: boolean,
- *   server?: string}} [options]
+ *   server?: string, resumeToken?: string|null}} [options]
  * @returns {Promise<{client: ChatClient, view: WidgetView, destroy: () => void}>}
  */
 export async function mount(container, options = {}) {
@@ -111,6 +122,7 @@ export async function mount(container, options = {}) {
     server,
     storageKey,
     identityToken: options.identityToken || null,
+    resumeToken: options.resumeToken || takeResumeToken(),
     listener: {
       onConnection: (state) => view.setConnection(state),
       onMessage: (message) => view.addMessage(message),

@@ -64,6 +64,7 @@ class Service:
     detector_pool: Any = None  # a one-thread executor: the detector runs off the event loop
     mail_wakeup: Optional["asyncio.Event"] = None  # set: this node's outbox deliverer runs now
     proactive: ProactivePolicy = field(default_factory=ProactivePolicy)  # policy/proactive.yml
+    followups: Any = None  # a store.followup_policy.FollowupPolicy; None: read policy/followups.yml on use
     _tasks: Set["asyncio.Task[Any]"] = field(default_factory=set)
 
     async def run(self, fn: Callable[..., T], *args: Any, **kwargs: Any) -> T:
@@ -86,6 +87,14 @@ class Service:
         except SQLAlchemyError as exc:
             log.error("handoff.store_failed fn=%s error=%r", getattr(fn, "__name__", fn), exc)
             raise errors.StoreFailed() from exc
+
+    def followup_policy(self) -> Any:
+        """``policy/followups.yml`` with the ``FOLLOWUP_DELAY_S`` override (cached per file version)."""
+        if self.followups is not None:
+            return self.followups
+        from store.followup_policy import load_followup_policy
+
+        return load_followup_policy(self.settings.policy_path("followups.yml"), self.settings.followup_delay_s)
 
     def presence_since(self) -> dt.datetime:
         """Presence rows seen before this belong to a node that stopped vouching for them."""

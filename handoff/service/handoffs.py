@@ -16,6 +16,7 @@ from sqlalchemy.orm import Session
 
 from common.severity import severity_rank
 from handoff import errors
+from handoff.hours import back_at
 from handoff.service import lookups, publish, wording
 from handoff.service.changes import (
     AgentChanged,
@@ -29,8 +30,12 @@ from handoff.service.context import Service
 from handoff.service.decide import HandoffDecision
 from handoff.service.queue import agent_loads, queue_items, status_payload
 from handoff.service.routing import least_busy, priority
+from handoff.service.timing import AUTO_RESOLVED
 from store import agents as agent_store
 from store import conversations as conv_store
+from store import followups
+from store import waiting as waiting_store
+from store.models.base import utcnow
 from store.models.support import (
     Conversation,
     ConversationStatus,
@@ -41,6 +46,11 @@ from store.models.support import (
 
 log = logging.getLogger(__name__)
 EMAIL = re.compile(r"^[^@\s]{1,64}@[^@\s]+\.[A-Za-z]{2,}$")
+
+
+def closed_until(svc: Service) -> Optional[str]:
+    """When the team is back ("at 9:00 tomorrow"), from the business hours; None while open."""
+    return back_at(svc.policy.business_hours, utcnow())
 
 
 def _owned(s: Session, conversation_id: int, agent_id: int) -> Conversation:
@@ -81,7 +91,7 @@ async def start_handoff(svc: Service, conversation_id: int, decision: HandoffDec
             text, payload = wording.queued(status["position"], status["estimated_wait_s"], decision.source,
                                           announced=announced), None
         else:
-            text, payload = (wording.no_agent(decision.source, announced=announced),
+            text, payload = (wording.no_agent(decision.source, announced=announced, back_at=closed_until(svc)),
                              {"buttons": wording.NO_AGENT_BUTTONS})
         msg = conv_store.append_message(s, conversation_id, Sender.SYSTEM, text, payload=payload)
         item = next((i for i in queue_items(s, svc.policy) if i["conversation_id"] == conversation_id), None)
@@ -150,17 +160,56 @@ async def resolve(svc: Service, agent_id: int, conversation_id: int, disposition
             raise errors.Forbidden()
         if conv.status not in (ConversationStatus.ASSIGNED, ConversationStatus.QUEUED):
             raise errors.InvalidState("Only a conversation with a person can be resolved.")
-        conv_store.end_handoff(s, conversation_id, status=ConversationStatus.RESOLVED, outcome="resolved",
-                               disposition=disposition)
-        conv_store.set_flags(s, conversation_id, resume_pending=True, awaiting_email=False)
-        msg = conv_store.append_message(s, conversation_id, Sender.SYSTEM, wording.resolved(),
-                                        payload={"buttons": wording.CSAT_BUTTONS})
+        if not waiting_store.claim_close(s, conversation_id, conv.status, conv.assignee_id):
+            raise errors.InvalidState("This conversation changed meanwhile; it is no longer open.")
+        msg = _close(svc, s, conversation_id, disposition)
+        s.refresh(conv)
         return conv.session_id, [MessageAdded(conversation_id, msg, assignee_id=agent_id),
                                  StatusChanged(conversation_id), QueueChanged(), AgentChanged(agent_id)]
 
     session_id, events = await svc.run(tx)
     await resume_bot(svc, conversation_id, session_id)
     await publish.publish(svc, events)
+
+
+def _close(svc: Service, s: Session, conversation_id: int, disposition: str, *, ask_csat: bool = True) -> Message:
+    """End the handoff as resolved, schedule the check-in, tell the customer (the caller claimed the row)."""
+    conv_store.end_handoff(s, conversation_id, status=ConversationStatus.RESOLVED, outcome="resolved",
+                           disposition=disposition)
+    conv_store.set_flags(s, conversation_id, resume_pending=True, awaiting_email=False)
+    followups.schedule(s, conversation_id, followups.HANDOFF, policy=svc.followup_policy())
+    if ask_csat:
+        return conv_store.append_message(s, conversation_id, Sender.SYSTEM, wording.resolved(),
+                                         payload={"buttons": wording.CSAT_BUTTONS})
+    return conv_store.append_message(s, conversation_id, Sender.SYSTEM, wording.auto_resolved_customer())
+
+
+async def auto_resolve(svc: Service, conversation_id: int, agent_id: int, idle_s: float) -> bool:
+    """Resolve an assigned conversation its customer left quiet, with a note for the agent.
+
+    The row is claimed (``store.waiting.claim_close``), so when two nodes, or a node and the
+    agent, try at once, exactly one resolves it; False when this call was not that one.
+    """
+
+    def tx(s: Session) -> Optional[Tuple[str, List[Event]]]:
+        if not waiting_store.claim_close(s, conversation_id, ConversationStatus.ASSIGNED, agent_id):
+            return None
+        conv = lookups.conversation(s, conversation_id)
+        note = conv_store.append_message(s, conversation_id, Sender.SYSTEM, wording.auto_resolved_note(idle_s),
+                                         private=True)
+        msg = _close(svc, s, conversation_id, AUTO_RESOLVED, ask_csat=False)
+        return conv.session_id, [MessageAdded(conversation_id, note, assignee_id=agent_id),
+                                 MessageAdded(conversation_id, msg, assignee_id=agent_id),
+                                 StatusChanged(conversation_id), QueueChanged(), AgentChanged(agent_id)]
+
+    done = await svc.run(tx)
+    if done is None:
+        return False
+    session_id, events = done
+    log.info("handoff.auto_resolved conversation=%s agent=%s idle_s=%.0f", conversation_id, agent_id, idle_s)
+    await resume_bot(svc, conversation_id, session_id)
+    await publish.publish(svc, events)
+    return True
 
 
 async def transfer(svc: Service, agent_id: int, conversation_id: int, to_agent_id: Optional[int]) -> None:

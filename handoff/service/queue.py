@@ -15,6 +15,7 @@ from handoff.events import iso
 from handoff.policy import HandoffPolicy
 from handoff.service.plain_reasons import plain_all
 from handoff.service.routing import AgentLoad, estimated_wait_s, priority, sort_queue
+from handoff.service.timing import AUTO_RESOLVED, queue_options
 from store import agents as agent_store
 from store import conversations as conv_store
 from store.models.base import utcnow
@@ -54,12 +55,14 @@ def queue_items(session: Session, policy: HandoffPolicy, now: Optional[dt.dateti
     return sort_queue(items)
 
 
-def _queued(policy: HandoffPolicy, position: int, reason: Optional[str], loads: List[AgentLoad]) -> Dict[str, Any]:
+def _queued(policy: HandoffPolicy, position: int, reason: Optional[str], loads: List[AgentLoad],
+            waiting_s: float = 0.0) -> Dict[str, Any]:
     online = sum(1 for a in loads if a.online)
     room = sum(1 for a in loads if a.has_room)
+    wait = estimated_wait_s(policy.queue, position, room, online)
     return {"status": ConversationStatus.QUEUED.value, "reason": reason, "position": position,
-            "estimated_wait_s": estimated_wait_s(policy.queue, position, room, online),
-            "agents_online": online, "options": [] if online else ["follow_up", "continue_with_bot"]}
+            "estimated_wait_s": wait, "agents_online": online,
+            "options": queue_options(policy.waiting, position, wait, waiting_s, online)}
 
 
 def status_payload(session: Session, policy: HandoffPolicy, conv: Conversation) -> Dict[str, Any]:
@@ -73,10 +76,11 @@ def status_payload(session: Session, policy: HandoffPolicy, conv: Conversation) 
         ids = [i["conversation_id"] for i in queue_items(session, policy)]
         position = ids.index(conv.id) + 1 if conv.id in ids else 1
         handoff = conv_store.latest_handoff(session, conv.id)
-        out = _queued(policy, position, "; ".join(plain_all(handoff.reasons or [])) if handoff else None,
-                      agent_loads(session))
+        waiting_s = max((utcnow() - (conv.waiting_since or utcnow())).total_seconds(), 0.0)
+        out = _queued(policy, position, "; ".join(plain_all(handoff.reasons or [])) if handoff else None, agent_loads(session),
+                      waiting_s)
     elif status == ConversationStatus.RESOLVED:
-        out["csat_requested"] = conv.csat is None
+        out["csat_requested"] = conv.csat is None and conv.disposition != AUTO_RESOLVED
     return out
 
 
@@ -91,6 +95,6 @@ def queue_snapshot(session: Session, policy: HandoffPolicy
     loads = agent_loads(session)
     statuses = [(item["conversation_id"],
                  _queued(policy, position, "; ".join(item["reasons"]) if item["source"] is not None else None,
-                         loads))
+                         loads, float(item["waiting_s"])))
                 for position, item in enumerate(items, start=1)]
     return items, statuses

@@ -32,7 +32,7 @@ from handoff.service.idempotent import append_once
 from handoff.service.queue import agent_loads, status_payload
 from handoff.service.sessions import connection, open_session
 from store import conversations as conv_store
-from store import turn_claims
+from store import followups, turn_claims
 from store.models.base import utcnow
 from store.models.support import ConversationStatus, Message, Sender
 
@@ -141,6 +141,8 @@ async def bot_turn(svc: Service, conn: CustomerConn, msg: Message) -> None:
         metadata.update(customer_id=conn.customer_id, identity_token=conn.identity_token)
     if conn.address != "unknown":
         metadata["client_address"] = conn.address
+    if state.get("followup"):
+        metadata["followup"] = state["followup"]  # the customer came back through a check-in e-mail
     clock.append(time.perf_counter())
     # Every customer socket of the conversation, on any node (the Socket.IO manager's room), sees
     # the assistant typing until its replies are out; ``_rasa_turn`` always says when it stopped.
@@ -262,7 +264,8 @@ async def _queued_notice(svc: Service, cid: int) -> None:
         conv = lookups.conversation(s, cid)
         st = status_payload(s, svc.policy, conv)
         return conv_store.append_message(s, cid, Sender.SYSTEM, wording.still_queued(
-            st.get("position", 1), st.get("estimated_wait_s"), st.get("agents_online", 0)))
+            st.get("position", 1), st.get("estimated_wait_s"), st.get("agents_online", 0),
+            back_at=handoffs.closed_until(svc)))
 
     await publish.publish(svc, [MessageAdded(cid, await svc.run(tx))])
 
@@ -308,6 +311,7 @@ def _turn_state(s: Session, cid: int, seq: int) -> Dict[str, Any]:
                              (m.parse or {}).get("intent", {}).get("confidence"),
                              (m.detection or {}).get("severity") or "none") for m in earlier],
         "raw_history": [(m.text, m.parse, m.detection) for m in earlier],
+        "followup": followups.opened_for(s, cid),
     }
 
 

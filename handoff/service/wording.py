@@ -6,7 +6,7 @@ forced cheer, never "policy prevents".
 
 from __future__ import annotations
 
-from typing import Optional
+from typing import Optional, Sequence
 
 CSAT_BUTTONS = [{"title": f"{n}", "payload": '/csat{"score":%d}' % n} for n in range(1, 6)]
 NO_AGENT_BUTTONS = [
@@ -42,24 +42,33 @@ def queued(position: int, wait_s: Optional[int], source: str, announced: bool = 
             f"{where}; that usually takes {_wait(wait_s) or 'a few minutes'}.")
 
 
-def no_agent(source: str, announced: bool = False) -> str:
+def nobody_online(back_at: Optional[str]) -> str:
+    """Why no one is there, by the business hours: closed ("we're back at 9:00 tomorrow") or
+    open with everyone busy or away ("no one is free right now"). ``back_at`` is
+    ``handoff.hours.back_at`` (None while open). The one home of this sentence."""
+    if back_at:
+        return f"no one from our support team is online right now: we're closed, and we're back {back_at}"
+    return "no one from our support team is online and free right now"
+
+
+def no_agent(source: str, announced: bool = False, back_at: Optional[str] = None) -> str:
     """Nobody is online: say so and offer choices (``announced``: the bot already said the
     matter goes to the team, so only the facts and the choices)."""
+    when = "when we open" if back_at else "as soon as someone picks this up"
     if announced:
-        return ("Right now no one from our support team is online. We can e-mail you as soon as someone "
-                "picks this up (usually within one business day), or you can keep chatting with me in the "
-                "meantime.")
+        return (f"I'm sorry: {nobody_online(back_at)}. We can e-mail you {when} (usually within one business "
+                "day), or you can keep chatting with me in the meantime.")
     lead = ("I'm having trouble on my side right now, and nothing you wrote is lost. "
             if source == "rasa_down" else "I want a person from our team on this for you. ")
-    return (f"{lead}I'm sorry: no one from our support team is online right now. "
-            "We can e-mail you as soon as someone picks this up (usually within one business day), "
+    return (f"{lead}I'm sorry: {nobody_online(back_at)}. "
+            f"We can e-mail you {when} (usually within one business day), "
             "or you can keep chatting with me in the meantime, and I'll do everything I can.")
 
 
-def still_queued(position: int, wait_s: Optional[int], agents_online: int) -> str:
+def still_queued(position: int, wait_s: Optional[int], agents_online: int, back_at: Optional[str] = None) -> str:
     """A reply to every message while the customer waits."""
     if agents_online <= 0:
-        return ("Got it, I've added that to your conversation for our team. No one is online just yet; "
+        return (f"Got it, I've added that to your conversation for our team, though {nobody_online(back_at)}; "
                 "you can leave your e-mail for a follow-up or keep chatting with me.")
     where = "you're next in line" if position <= 1 else f"you're number {position} in line"
     return (f"Got it, I've added that so the person who joins sees it. {where.capitalize()}"
@@ -113,3 +122,86 @@ def continue_with_bot() -> str:
     return "Alright, I'm still here. Tell me what you need and we'll keep working on it together."
 
 
+
+
+# Honest updates while a customer waits (handoff.service.waiting): the n-th update uses the
+# n-th opener (mod the list), so two updates in a row never start the same way.
+_UPDATE_OPENERS = (
+    "Thanks for bearing with us.",
+    "I'm still here with you, and your conversation is still with our team.",
+    "A quick update while you wait.",
+    "Thank you for your patience; I know waiting isn't fun.",
+)
+_LONG_WAIT = (
+    "I know this is taking longer than anyone would like.",
+    "This is taking longer than it should, and I'm sorry about that.",
+    "I'm sorry this wait is dragging on.",
+)
+_OPTIONS = (
+    "If you'd rather not keep waiting, we can e-mail you when someone picks this up, or you can keep chatting "
+    "with me in the meantime.",
+    "You don't have to wait here: we can follow up by e-mail instead, or I can keep helping in the meantime.",
+    "If it suits you better, leave it with us and we'll e-mail you, or carry on with me while you wait.",
+)
+
+
+def _pick(options: Sequence[str], n: int) -> str:
+    return options[n % len(options)]
+
+
+def queue_update(n: int, position: int, wait_s: Optional[int], agents_online: int, *,
+                 moved_from: Optional[int] = None, long_wait: bool = False, offer_options: bool = False,
+                 back_at: Optional[str] = None) -> str:
+    """The ``n``-th honest update (0-based) to a waiting customer: place in line, a realistic wait,
+    an apology when it runs long, and the choices when waiting no longer makes sense."""
+    parts = [_pick(_UPDATE_OPENERS, n)]
+    if long_wait:
+        parts.append(_pick(_LONG_WAIT, n))
+    if agents_online <= 0:
+        promise = "" if back_at else ", so I can't promise a time"
+        parts.append(f"Honestly, {nobody_online(back_at)}{promise}; your conversation stays in our team's queue "
+                     "with everything you've written.")
+    else:
+        if moved_from is not None and moved_from > position:
+            where = "you're next in line" if position <= 1 else f"you've moved up to number {position} in line"
+            parts.append(f"Good news: {where}.")
+        else:
+            parts.append("You're next in line." if position <= 1 else f"You're number {position} in line.")
+        parts.append(f"Realistically it's {_wait(wait_s) or 'a few minutes'} more, and the person who joins "
+                     "will see this whole conversation.")
+    if offer_options:
+        parts.append(_pick(_OPTIONS, n))
+    return " ".join(parts)
+
+
+def auto_resolved_customer() -> str:
+    """To the customer when an assigned conversation went quiet and was closed."""
+    return ("We haven't heard from you in a while, so we've closed this conversation for now. Nothing is lost: "
+            "write here any time and we'll pick it up from where we left off.")
+
+
+def auto_resolved_note(idle_s: float) -> str:
+    """The private note agents see on an auto-resolved conversation."""
+    minutes = max(1, round(idle_s / 60))
+    return f"Resolved automatically: no reply from the customer for {minutes} minute{'s' if minutes != 1 else ''}."
+
+
+def first_name(full_name: Optional[str]) -> Optional[str]:
+    """How we greet a customer ("Maya" of "Maya Patel"); None when we don't know them."""
+    return full_name.split()[0] if full_name and full_name.strip() else None
+
+
+def checkin_subject(kind: str, order_number: Optional[str]) -> Optional[str]:
+    """What a check-in was about, as the welcome-back note names it ("the replacement for order #1051")."""
+    order = f" for order #{order_number}" if order_number else ""
+    return {"replacement": f"the replacement{order}", "refund": f"your refund{order}",
+            "credit": f"order #{order_number}" if order_number else None}.get(kind)
+
+
+def welcome_back(name: Optional[str], kind: str, order_number: Optional[str] = None) -> str:
+    """The conversation reopened from a check-in e-mail's link: the bot has the whole context."""
+    subject = checkin_subject(kind, order_number)
+    hello = f"Welcome back, {name}." if name else "Welcome back."
+    about = f" Here's our conversation about {subject}, just as we left it." if subject else (
+        " Here's our conversation, just as we left it.")
+    return f"{hello}{about} How did it go? Tell me here and we'll sort out anything that's still not right."

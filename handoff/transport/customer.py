@@ -35,7 +35,8 @@ class CustomerNamespace(socketio.AsyncNamespace):
     async def on_session_request(self, sid: str, data: Any = None) -> Dict[str, Any]:
         data = parse.obj(data, allow_none=True)
         return await sessions.open_session(self.service(), sid, parse.opt_str(data, "session_id"),
-                                           parse.opt_int(data, "last_seq"), parse.token(data), self._address(sid))
+                                           parse.opt_int(data, "last_seq"), parse.token(data), self._address(sid),
+                                           resume_token=parse.resume_token(data))
 
     @guarded
     async def on_user_uttered(self, sid: str, data: Any = None) -> Dict[str, Any]:

@@ -57,6 +57,11 @@ def token(data: Dict[str, Any]) -> Optional[str]:
     return opt_str(custom_data(data), "identity_token", max_len=4096)
 
 
+def resume_token(data: Dict[str, Any]) -> Optional[str]:
+    """The signed link token from a check-in e-mail (``customData.resume_token``), if any."""
+    return opt_str(custom_data(data), "resume_token", max_len=2000)
+
+
 def req_id(data: Dict[str, Any], key: str = "conversation_id") -> int:
     """A required integer id (``conversation_id`` by default); the one check of ids from clients."""
     value = data.get(key)

@@ -6,3 +6,4 @@ from store.models.support import *  # noqa: F401,F403
 from store.models.security import *  # noqa: F401,F403
 from store.models.canned import *  # noqa: F401,F403
 from store.models.proactive import *  # noqa: F401,F403
+from store.models.followups import *  # noqa: F401,F403

@@ -122,6 +122,11 @@ class Conversation(Base):
     # absence's one notice went out (cleared when a customer socket joins again).
     notify_email = Column(String(254), nullable=True)
     away_notified = Column(Boolean, nullable=False, default=False, server_default=false())
+    # Honest updates while queued (handoff.service.waiting): when the last one went out, how many
+    # so far in this wait, and the place in line it gave (to say "you've moved up").
+    queue_updated_at = Column(DateTime, nullable=True)
+    queue_updates = Column(Integer, nullable=False, default=0, server_default="0")
+    queue_position = Column(Integer, nullable=True)
 
     messages = relationship("Message", back_populates="conversation", cascade="all, delete-orphan",
                             order_by="Message.seq")

@@ -71,3 +71,16 @@ async def test_wrong_item_sends_the_right_one_and_a_label(store, run, kit, token
     joined = " ".join(said)
     assert "Sage Green" in joined and "Ocean Blue" in joined and "/returns/1060/label" in joined
     kit.assert_voice(said)
+
+
+async def test_the_bots_replacement_schedules_one_check_in_for_the_customer(store, run, kit, token, db_session):
+    from store import conversations, followups
+    from tests.unit.actions.conftest import SENDER
+
+    cid = conversations.create_conversation(db_session, SENDER, None).id
+    db_session.commit()
+    await run(ActionDamagedItem(), kit.tracker("item_damaged", "the vase arrived smashed, it was a gift",
+                                               metadata={"identity_token": token("liam@example.com")}))
+    [checkin] = followups.for_conversation(db_session, cid)
+    assert (checkin["kind"], checkin["order_number"], checkin["email"], checkin["state"]) == (
+        "replacement", "1051", "liam@example.com", "scheduled")

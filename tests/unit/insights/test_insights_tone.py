@@ -153,3 +153,16 @@ def test_proactive_offers_must_validate_and_avoid_banned_phrases(project):
            'commands the customer; try "let\'s" or "could you"' in found
     assert any(v.startswith(f"policy/proactive.yml:{line}: proactive.login_failed answers a negative situation")
                for v in found), found
+
+
+def test_check_in_emails_are_linted_too(project: Path):
+    path = project / "policy" / "followups.yml"
+    line = _plant(path, "just checking that your refund came through.",
+                  "unfortunately we have to check that your refund came through.")
+    found = [str(v) for v in tone.lint(project)]
+    assert any(v.startswith(f"policy/followups.yml:{line}:") and "unfortunately" in v for v in found), found
+    text = path.read_text()
+    start = text.index("  credit:\n    - \"Hi {name}, just checking in")
+    end = text.index("  handoff:\n    - \"Hi {name}, just checking in after")
+    path.write_text(text[:start] + "  credit:\n    - \"Hi {name}, checking in: {link}\"\n" + text[end:])
+    assert any("messages.credit has 1 distinct variation" in str(v) for v in tone.lint(project))
