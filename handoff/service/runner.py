@@ -44,6 +44,7 @@ class FirstTurn:
     owner: str
     message: Message
     state: Dict[str, Any]
+    accept_ms: Optional[float] = None  # that transaction's time, for the turn's timing line
 
 
 def task_owner(svc: Service) -> str:
@@ -76,7 +77,7 @@ async def drive(svc: Service, conversation_id: int, hint: Optional[CustomerConn]
     try:
         done: Optional[int] = None
         if first is not None:
-            await _answer(svc, await _conn(svc, conversation_id, hint), first.message, first.state)
+            await _answer(svc, await _conn(svc, conversation_id, hint), first.message, first.state, first.accept_ms)
             done = first.message.id
         while True:
             taken = await svc.run(_take_next, conversation_id, owner, lease, done)
@@ -99,9 +100,10 @@ def _take_next(s: Session, conversation_id: int, owner: str, lease: float,
     return None if msg is None else (msg, turns.turn_state(s, conversation_id, msg.seq))
 
 
-async def _answer(svc: Service, conn: CustomerConn, msg: Message, state: Dict[str, Any]) -> None:
+async def _answer(svc: Service, conn: CustomerConn, msg: Message, state: Dict[str, Any],
+                  accept_ms: Optional[float] = None) -> None:
     try:
-        await turns.bot_turn(svc, conn, msg, state)
+        await turns.bot_turn(svc, conn, msg, state, accept_ms)
     except errors.StoreFailed:
         raise  # left unanswered: recovered once the store is back
     except Exception:  # noqa: BLE001 - a failing turn must not be retried for ever

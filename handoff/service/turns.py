@@ -80,10 +80,12 @@ async def customer_message(svc: Service, sid: str, text: Any, session_id: Option
         stored = conv_store.append_message(s, cid, Sender.CUSTOMER, text, client_msg_id=client_msg_id)
         return stored, runner.claim_with_state(s, svc, cid, owner, stored)
 
+    started = time.perf_counter()
     (msg, state), duplicate = await append_once(svc, cid, client_msg_id, Sender.CUSTOMER, write,
                                                 lambda s, found: (found, None))
     if state is not None:  # else another task holds the claim and answers this message after its own
-        svc.spawn(runner.drive(svc, cid, conn, first=runner.FirstTurn(owner, msg, state)), name=f"turn:{cid}")
+        first = runner.FirstTurn(owner, msg, state, accept_ms=(time.perf_counter() - started) * 1000)
+        svc.spawn(runner.drive(svc, cid, conn, first=first), name=f"turn:{cid}")
     ack = ev.ok(seq=msg.seq, client_msg_id=client_msg_id)
     if duplicate:
         ack["duplicate"] = True
@@ -102,12 +104,13 @@ def csat_payload_score(raw: str) -> int:
 
 
 async def bot_turn(svc: Service, conn: CustomerConn, msg: Message,
-                   state: Optional[Dict[str, Any]] = None) -> None:
+                   state: Optional[Dict[str, Any]] = None, accept_ms: Optional[float] = None) -> None:
     """Score the message, then let the state decide who answers (bot, queue notice, agent).
 
     The caller (``runner.drive``) holds the conversation's turn claim and marks the message
     answered afterwards; the bot's replies are stored together with that mark. ``state``:
-    :func:`turn_state`, when the caller read it in the transaction that took the claim.
+    :func:`turn_state`, when the caller read it in the transaction that took the claim;
+    ``accept_ms``: how long that transaction (before the ack) took, for the timing line.
     """
     cid = conn.conversation_id
     clock = [time.perf_counter()]  # where a bot turn's time goes: logged once per turn (bench/README.md)
@@ -170,8 +173,10 @@ async def bot_turn(svc: Service, conn: CustomerConn, msg: Message,
         replies = [await svc.run(conv_store.append_message, cid, Sender.BOT, wording.no_reply())]
     await publish.publish(svc, publish.messages_added(cid, replies))
     clock.append(time.perf_counter())
-    log.info("handoff.turn_timing conversation=%s %s", cid, " ".join(
-        f"{name}_ms={(b - a) * 1000:.1f}" for name, a, b in zip(TIMED, clock[:-1], clock[1:], strict=True)))
+    phases = [f"{name}_ms={(b - a) * 1000:.1f}" for name, a, b in zip(TIMED, clock[:-1], clock[1:], strict=True)]
+    if accept_ms is not None:
+        phases.insert(0, f"accept_ms={accept_ms:.1f}")
+    log.info("handoff.turn_timing conversation=%s %s", cid, " ".join(phases))
     if decision is not None:
         # When the bot already told the customer a person is coming, the service only adds the facts.
         await handoffs.start_handoff(svc, cid, decision, announced=bool(replies and turn.handoff_requests()))
