@@ -68,7 +68,8 @@ train: models/.trained ## Train the Rasa model when data, domain or config chang
 validate: setup ## rasa data validate (must be clean)
 	$(RASA) data validate --data bot/data --config config.yml --domain domain.yml --fail-on-warnings --quiet
 
-run: setup db train ## Start Rasa, the action server and the handoff service on loopback
+# The store is migrated (and seeded once) by the Procfile's handoff line, while Rasa loads its model.
+run: setup train ## Migrate the store, start Rasa, the action server and the handoff service on loopback
 	@echo "Customer widget: http://127.0.0.1:8000/   Agent console: http://127.0.0.1:8000/console"
 	$(VENV)/bin/honcho start -f Procfile
 
