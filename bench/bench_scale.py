@@ -24,15 +24,19 @@ integration tests' python-socketio client.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import os
 import selectors
+import signal
 import statistics
+import subprocess
 import threading
 import time
 import uuid
 from concurrent.futures import ThreadPoolExecutor
-from typing import Any, Dict, List, Optional, Tuple
+from pathlib import Path
+from typing import Any, Dict, Iterator, List, Optional, Tuple
 
 import psutil
 import requests
@@ -40,7 +44,7 @@ import websocket
 
 from bench.bench_handoff import BENCH_CREDENTIALS, MESSAGES, percentiles
 from tests.integration.clients import Customer
-from tests.stack import Stack, running_stack
+from tests.stack import PY, Proc, Stack, free_port, running_stack
 
 
 class IdleSockets:
@@ -121,19 +125,24 @@ class IdleSockets:
         self.sockets.clear()
 
 
-def chat(stack: Stack, chatting: int, messages: int) -> Dict[str, Any]:
-    """``chatting`` customers, each alternating service and REST with the same texts."""
+def chat(stack: Stack, chatting: int, messages: int, baseline_url: Optional[str] = None) -> Dict[str, Any]:
+    """``chatting`` customers, each alternating service and REST with the same texts.
+
+    With ``baseline_url`` (a node running other code on the same store and Rasa) each also
+    chats through that node, in the same rotation.
+    """
     service: List[float] = []
     rest: List[float] = []
+    baseline: List[float] = []
     lock = threading.Lock()
 
-    def by_service(c: Customer, text: str) -> None:
+    def by_service(c: Customer, text: str, into: List[float]) -> None:
         mark = c.rec.mark()
         t0 = time.perf_counter()
         ack = c.say(text)
         c.rec.wait_for("bot_uttered", lambda d, seq=ack["seq"]: d["metadata"]["seq"] > seq, 120, start=mark)
         with lock:
-            service.append(time.perf_counter() - t0)
+            into.append(time.perf_counter() - t0)
 
     def by_rest(http: requests.Session, sender: str, text: str) -> None:
         t0 = time.perf_counter()
@@ -145,28 +154,36 @@ def chat(stack: Stack, chatting: int, messages: int) -> Dict[str, Any]:
 
     def one(worker: int) -> None:
         c = Customer(stack.base_url)
+        b = Customer(baseline_url) if baseline_url else None
         sender = uuid.uuid4().hex
         try:
             c.start()
+            if b is not None:
+                b.start()
             with requests.Session() as http:
                 for i in range(messages):
                     text = MESSAGES[i % len(MESSAGES)]
-                    if (i + worker) % 2:
-                        by_service(c, text)
-                        by_rest(http, sender, text)
-                    else:
-                        by_rest(http, sender, text)
-                        by_service(c, text)
+                    legs = [lambda t=text: by_service(c, t, service), lambda t=text: by_rest(http, sender, t)]
+                    if b is not None:
+                        legs.append(lambda t=text: by_service(b, t, baseline))
+                    turn = (i + worker) % len(legs)
+                    for leg in legs[turn:] + legs[:turn]:
+                        leg()
         finally:
             c.close()
+            if b is not None:
+                b.close()
 
     t0 = time.perf_counter()
     with ThreadPoolExecutor(chatting) as pool:
         list(pool.map(one, range(chatting)))
     wall = time.perf_counter() - t0
     out = {"service": percentiles(service), "rest": percentiles(rest), "wall_s": round(wall, 1),
-           "bot_turns_per_s": round((len(service) + len(rest)) / wall, 2)}
+           "bot_turns_per_s": round((len(service) + len(rest) + len(baseline)) / wall, 2)}
     out["ratio"] = {k: round(out["service"][k] / out["rest"][k], 2) for k in ("p50_ms", "p95_ms")}
+    if baseline:
+        out["baseline_node"] = percentiles(baseline)
+        out["baseline_ratio"] = {k: round(out["baseline_node"][k] / out["rest"][k], 2) for k in ("p50_ms", "p95_ms")}
     return out
 
 
@@ -205,13 +222,43 @@ def rss_mib(stack: Stack) -> float:
     return round(psutil.Process(stack.procs["handoff0"].popen.pid).memory_info().rss / 2**20, 1)
 
 
-def scenario(stack: Stack, marks: Marks, chatting: int, messages: int) -> Dict[str, Any]:
-    out = chat(stack, chatting, messages)
+def scenario(stack: Stack, marks: Marks, chatting: int, messages: int,
+             baseline_url: Optional[str] = None) -> Dict[str, Any]:
+    out = chat(stack, chatting, messages, baseline_url)
     out["turn_phases"] = phases(marks.new("handoff0", "handoff.turn_timing"))
     actions = marks.new("actions", "actions.timing")
-    out["action_calls"] = {**phases(actions).get("ms", {}),
-                           "per_bot_turn": round(len(actions) / max(1, out["service"]["n"] + out["rest"]["n"]), 2)}
+    turns = out["service"]["n"] + out["rest"]["n"] + out.get("baseline_node", {}).get("n", 0)
+    out["action_calls"] = {**phases(actions).get("ms", {}), "per_bot_turn": round(len(actions) / max(1, turns), 2)}
     return out
+
+
+@contextlib.contextmanager
+def baseline_node(stack: Stack, source: Optional[Path]) -> Iterator[Optional[str]]:
+    """Another handoff node running the code in ``source`` (e.g. ``git archive`` of an older commit)."""
+    if source is None:
+        yield None
+        return
+    port = free_port()
+    env = {**stack.procs["handoff0"].env, "PYTHONPATH": str(source), "HANDOFF_PORT": str(port),
+           "NODE_ID": f"baseline:{port}", "POLICY_DIR": str(source / "policy")}
+    log = (stack.workdir / "baseline.log").open("ab")
+    proc = subprocess.Popen([PY, "-m", "handoff"], cwd=source, env=env, stdout=log, stderr=subprocess.STDOUT,
+                            start_new_session=True)
+    url = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + 300
+        while time.monotonic() < deadline:
+            try:
+                if requests.get(f"{url}/health", timeout=2).json().get("status") == "ok":
+                    break
+            except (requests.RequestException, ValueError):
+                pass
+            time.sleep(0.5)
+        yield url
+    finally:
+        os.killpg(proc.pid, signal.SIGTERM)
+        proc.wait(timeout=30)
+        log.close()
 
 
 def main(argv: Optional[List[str]] = None) -> None:
@@ -220,14 +267,17 @@ def main(argv: Optional[List[str]] = None) -> None:
     parser.add_argument("--chatting", default="20,50", help="comma-separated numbers of chatting customers")
     parser.add_argument("--messages", type=int, default=8, help="messages each chatting customer sends each way")
     parser.add_argument("--alone-messages", type=int, default=20)
+    parser.add_argument("--baseline-src", type=Path, default=None,
+                        help="also chat through a node running this source tree (before/after in one run)")
     args = parser.parse_args(argv)
     out: Dict[str, Any] = {"connections": args.connections, "load_average_before": os.getloadavg()}
-    with running_stack(credentials=BENCH_CREDENTIALS) as stack:
+    Proc.start.__defaults__ = (1800.0,)  # Rasa's start-up on a loaded 2-core machine can pass 10 minutes
+    with running_stack(credentials=BENCH_CREDENTIALS) as stack, baseline_node(stack, args.baseline_src) as base:
         marks = Marks(stack)
-        chat(stack, 2, 2)  # warm-up (model, action server, caches)
+        chat(stack, 2, 2, base)  # warm-up (model, action server, caches)
         marks.new("handoff0", "handoff.turn_timing")
         marks.new("actions", "actions.timing")
-        out["alone"] = scenario(stack, marks, 1, args.alone_messages)
+        out["alone"] = scenario(stack, marks, 1, args.alone_messages, base)
         idle = IdleSockets(stack.base_url)
         try:
             levels = [int(k) for k in args.chatting.split(",") if k.strip()]
@@ -239,7 +289,7 @@ def main(argv: Optional[List[str]] = None) -> None:
                                    "kib_per_connection": round((after - before) * 1024 / max(1, len(idle.sockets)), 1)}
             for k in levels:
                 idle.keep(max(0, args.connections - k))
-                out[f"connected_{len(idle.sockets) + k}_chatting_{k}"] = scenario(stack, marks, k, args.messages)
+                out[f"connected_{len(idle.sockets) + k}_chatting_{k}"] = scenario(stack, marks, k, args.messages, base)
             out["rss_mib_end"] = rss_mib(stack)
         finally:
             idle.close()
