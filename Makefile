@@ -12,7 +12,8 @@ export SQLALCHEMY_SILENCE_UBER_WARNING := 1
 
 .DEFAULT_GOAL := help
 .PHONY: help setup db train run test test-unit test-stories test-integration test-browser \
-        validate lint lint-tone insights nlu-report nlu-cv eval-detector train-detector bench cluster clean
+        validate lint lint-tone insights nlu-report nlu-cv eval-detector train-detector bench bench-scale \
+        bench-startup cluster clean
 
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-18s %s\n", $$1, $$2}'
@@ -134,6 +135,12 @@ train-detector: setup ## Retrain the detector's learned heads (reads ../shared/d
 
 bench: setup train db ## Benchmarks (figures go into the README)
 	$(PY) -m bench.run_all
+
+bench-scale: setup train ## Service vs Rasa REST, interleaved: alone, then 1,000 sockets with 20 and 50 chatting
+	$(PY) -m bench.bench_scale
+
+bench-startup: setup train ## Seconds from `make run` to a green /health (ports 8000, 5005, 5055 free)
+	$(PY) -m bench.bench_startup
 
 clean: ## Remove the venv, models, results and the local database
 	rm -rf $(VENV) $(STAMPS) models results var
