@@ -40,6 +40,7 @@ from typing import Any, Dict, Iterator, List, Optional, Tuple
 
 import psutil
 import requests
+import socketio
 import websocket
 
 from bench.bench_handoff import BENCH_CREDENTIALS, MESSAGES, percentiles
@@ -134,6 +135,7 @@ def chat(stack: Stack, chatting: int, messages: int, baseline_url: Optional[str]
     service: List[float] = []
     rest: List[float] = []
     baseline: List[float] = []
+    failed: List[str] = []  # a leg with no ack or no reply in time (counted, not fatal)
     lock = threading.Lock()
 
     def by_service(c: Customer, text: str, into: List[float]) -> None:
@@ -168,7 +170,11 @@ def chat(stack: Stack, chatting: int, messages: int, baseline_url: Optional[str]
                         legs.append(lambda t=text: by_service(b, t, baseline))
                     turn = (i + worker) % len(legs)
                     for leg in legs[turn:] + legs[:turn]:
-                        leg()
+                        try:
+                            leg()
+                        except (socketio.exceptions.SocketIOError, AssertionError, requests.RequestException) as exc:
+                            with lock:
+                                failed.append(type(exc).__name__)
         finally:
             c.close()
             if b is not None:
@@ -179,7 +185,7 @@ def chat(stack: Stack, chatting: int, messages: int, baseline_url: Optional[str]
         list(pool.map(one, range(chatting)))
     wall = time.perf_counter() - t0
     out = {"service": percentiles(service), "rest": percentiles(rest), "wall_s": round(wall, 1),
-           "bot_turns_per_s": round((len(service) + len(rest) + len(baseline)) / wall, 2)}
+           "bot_turns_per_s": round((len(service) + len(rest) + len(baseline)) / wall, 2), "failed_legs": len(failed)}
     out["ratio"] = {k: round(out["service"][k] / out["rest"][k], 2) for k in ("p50_ms", "p95_ms")}
     if baseline:
         out["baseline_node"] = percentiles(baseline)
@@ -229,6 +235,7 @@ def scenario(stack: Stack, marks: Marks, chatting: int, messages: int,
     actions = marks.new("actions", "actions.timing")
     turns = out["service"]["n"] + out["rest"]["n"] + out.get("baseline_node", {}).get("n", 0)
     out["action_calls"] = {**phases(actions).get("ms", {}), "per_bot_turn": round(len(actions) / max(1, turns), 2)}
+    print(json.dumps({"scenario": {"chatting": chatting, **out}}), flush=True)  # kept should a later one fail
     return out
 
 
