@@ -10,6 +10,7 @@ run`` (8000, 5005, 5055) must be free. Nothing is asserted.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import os
 import shlex
@@ -56,11 +57,13 @@ def one_run(command: List[str], timeout: float) -> Dict[str, Any]:
                 seen["all_green"] = now
             time.sleep(0.25)
     finally:
-        os.killpg(proc.pid, signal.SIGINT)
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(proc.pid, signal.SIGINT)
         try:
             proc.wait(timeout=30)
         except subprocess.TimeoutExpired:
-            os.killpg(proc.pid, signal.SIGKILL)
+            with contextlib.suppress(ProcessLookupError):
+                os.killpg(proc.pid, signal.SIGKILL)
             proc.wait(timeout=5)
     return {"seconds_until": seen}
 
