@@ -12,7 +12,8 @@ export SQLALCHEMY_SILENCE_UBER_WARNING := 1
 
 .DEFAULT_GOAL := help
 .PHONY: help setup db train run test test-unit test-stories test-integration test-browser \
-        validate lint lint-tone insights nlu-report nlu-cv eval-detector train-detector bench cluster clean
+        validate lint lint-tone insights nlu-report nlu-cv eval-detector train-detector bench bench-scale \
+        bench-startup cluster clean
 
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-18s %s\n", $$1, $$2}'
@@ -68,7 +69,8 @@ train: models/.trained ## Train the Rasa model when data, domain or config chang
 validate: setup ## rasa data validate (must be clean)
 	$(RASA) data validate --data bot/data --config config.yml --domain domain.yml --fail-on-warnings --quiet
 
-run: setup db train ## Start Rasa, the action server and the handoff service on loopback
+# The store is migrated (and seeded once) by the Procfile's handoff line, while Rasa loads its model.
+run: setup train ## Migrate the store, start Rasa, the action server and the handoff service on loopback
 	@echo "Customer widget: http://127.0.0.1:8000/   Agent console: http://127.0.0.1:8000/console"
 	$(VENV)/bin/honcho start -f Procfile
 
@@ -133,6 +135,12 @@ train-detector: setup ## Retrain the detector's learned heads (reads ../shared/d
 
 bench: setup train db ## Benchmarks (figures go into the README)
 	$(PY) -m bench.run_all
+
+bench-scale: setup train ## Service vs Rasa REST, interleaved: alone, then 1,000 sockets with 20 and 50 chatting
+	$(PY) -m bench.bench_scale
+
+bench-startup: setup train ## Seconds from `make run` to a green /health (ports 8000, 5005, 5055 free)
+	$(PY) -m bench.bench_startup
 
 clean: ## Remove the venv, models, results and the local database
 	rm -rf $(VENV) $(STAMPS) models results var

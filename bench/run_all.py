@@ -31,6 +31,7 @@ BENCHMARKS: Tuple[Tuple[str, Tuple[str, ...], Tuple[str, ...]], ...] = (
     ("action_latency", ("--requests", "200"), ("--requests", "40")),
     ("detector_speed", (), ()),
     ("bench_handoff", (), ("--customers", "3", "--messages", "3", "--agents", "1")),
+    ("bench_scale", (), ("--connections", "100", "--chatting", "5", "--messages", "2", "--alone-messages", "4")),
     ("eval_detector", (), ()),
 )
 # Text reports: lines worth a row in the table.

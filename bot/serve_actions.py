@@ -9,9 +9,12 @@ starts and disposed when it stops, never at import.
 from __future__ import annotations
 
 import logging
+import time
 from typing import Optional
 
 from sanic import Sanic
+from sanic.request import Request
+from sanic.response import HTTPResponse
 
 from common.settings import Settings, load_settings, require_safe_bind
 
@@ -36,6 +39,18 @@ def create_app(settings: Optional[Settings] = None) -> Sanic:
     @app.listener("after_server_stop")
     async def close_store(_app: Sanic, _loop: object) -> None:
         runtime.dispose()
+
+    @app.middleware("request")
+    async def start_clock(request: Request) -> None:
+        request.ctx.started = time.perf_counter()
+
+    @app.middleware("response")
+    async def log_timing(request: Request, _response: HTTPResponse) -> None:
+        # Where a turn's time goes inside Rasa: one line per action run (bench/README.md).
+        started = getattr(request.ctx, "started", None)
+        if started is not None and request.path == "/webhook":
+            action = (request.json or {}).get("next_action") if isinstance(request.json, dict) else None
+            logger.info("actions.timing action=%s ms=%.1f", action, (time.perf_counter() - started) * 1000)
 
     return app
 

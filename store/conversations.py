@@ -63,7 +63,9 @@ def next_seq(session: Session, conversation_id: int) -> int:
         .execution_options(synchronize_session=False)
     )
     seq = session.execute(select(Conversation.last_seq).where(Conversation.id == conversation_id)).scalar_one()
-    conv = session.get(Conversation, conversation_id)
+    # Only a conversation this session already loaded needs refreshing (one that is not loaded
+    # is read fresh when asked for): no extra SELECTs for every message a turn appends.
+    conv = session.identity_map.get(session.identity_key(Conversation, conversation_id))
     if conv is not None:
         session.refresh(conv, ["last_seq", "updated_at"])
     return int(seq)

@@ -62,9 +62,11 @@ def migrate(settings: Settings, seed: bool = True, revision: str = "head") -> bo
     engine = make_engine(settings)
     try:
         with engine.connect() as conn, _exclusive(conn):
-            command.upgrade(alembic_config(connection=conn), revision)
-            conn.commit()
-            if not seed:
+            cfg = alembic_config(connection=conn)
+            if not _at(conn, cfg, revision):  # up to date: no Alembic environment, no model imports
+                command.upgrade(cfg, revision)
+                conn.commit()
+            if not seed or _has_customers(conn):
                 return False
             from store.seed import seed_if_empty  # the seed imports every model
 
@@ -72,6 +74,24 @@ def migrate(settings: Settings, seed: bool = True, revision: str = "head") -> bo
                 return seed_if_empty(session, fast=settings.seed_fast, history=settings.demo_history)
     finally:
         engine.dispose()
+
+
+def _at(conn: Connection, cfg: Config, revision: str) -> bool:
+    """True when the database is already at ``revision`` (e.g. ``head``)."""
+    from alembic.runtime.migration import MigrationContext
+    from alembic.script import ScriptDirectory
+
+    wanted = {r.revision for r in ScriptDirectory.from_config(cfg).get_revisions(revision) if r is not None}
+    current = set(MigrationContext.configure(conn).get_current_heads())
+    conn.rollback()  # the look opened a transaction; the upgrade (or the seed) starts its own
+    return bool(wanted) and current == wanted
+
+
+def _has_customers(conn: Connection) -> bool:
+    """The demo data (or real data) is there: no seeding, and no need to import the seed."""
+    found = conn.execute(text("SELECT 1 FROM customers LIMIT 1")).first() is not None
+    conn.rollback()
+    return found
 
 
 @contextmanager

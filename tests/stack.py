@@ -58,8 +58,9 @@ def ensure_model() -> Path:
 
 def _env(extra: Dict[str, str]) -> Dict[str, str]:
     env = {k: v for k, v in os.environ.items() if k not in ("REDIS_URL", "DATABASE_URL")}
+    # RASA_TELEMETRY_ENABLED=false: as in the Procfile (Rasa's telemetry unpacks the model a second time).
     env.update({"PYTHONPATH": str(ROOT), "TF_CPP_MIN_LOG_LEVEL": "3", "SQLALCHEMY_SILENCE_UBER_WARNING": "1",
-                "PYTHONUNBUFFERED": "1"})
+                "PYTHONUNBUFFERED": "1", "RASA_TELEMETRY_ENABLED": "false"})
     env.update(extra)
     return env
 

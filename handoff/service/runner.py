@@ -1,9 +1,10 @@
 """Run each conversation's customer turns one at a time, in order, on whichever node claims them.
 
-``drive`` is spawned for every acknowledged customer message. It takes the conversation's
-turn claim in the store (``store.turn_claims``: held across nodes, expiring when its holder
-dies), answers every unanswered customer message in ``seq`` order, and gives the claim up.
-A message that arrives while another task holds the claim is picked up by that task; one left
+A customer message is stored, and the conversation's turn claim taken when it is free, in
+one transaction before the ack (``claim_with_state``: the claim is held across nodes in the
+store, ``store.turn_claims``, and expires when its holder dies); ``drive`` is then spawned, answers
+every unanswered customer message in ``seq`` order, and gives the claim up. A message that
+arrives while another task holds the claim is picked up by that task; one left
 behind by a node that died is found by ``recover`` (at start-up and on every heartbeat, see
 ``upkeep``) and answered here or on another node. No per-conversation state stays in memory.
 """
@@ -13,7 +14,8 @@ from __future__ import annotations
 import datetime as dt
 import logging
 import uuid
-from typing import Optional, Tuple
+from dataclasses import dataclass
+from typing import Any, Dict, Optional, Tuple
 
 from sqlalchemy.orm import Session
 
@@ -35,33 +37,77 @@ RECOVER_WITHIN = dt.timedelta(hours=1)
 RECOVERED_TOKEN_TTL_S = 600
 
 
-async def drive(svc: Service, conversation_id: int, hint: Optional[CustomerConn] = None) -> None:
+@dataclass(frozen=True)
+class FirstTurn:
+    """A turn whose claim was taken in the transaction that stored its message."""
+
+    owner: str
+    message: Message
+    state: Dict[str, Any]
+    accept_ms: Optional[float] = None  # that transaction's time, for the turn's timing line
+
+
+def task_owner(svc: Service) -> str:
+    """A fresh claim owner for one ``drive`` task of this node."""
+    return f"{svc.settings.node_id}/{uuid.uuid4().hex[:12]}"
+
+
+def claim_with_state(s: Session, svc: Service, conversation_id: int, owner: str,
+                     msg: Message) -> Optional[Dict[str, Any]]:
+    """In the caller's transaction: claim the conversation for ``owner`` and read ``msg``'s turn state.
+
+    None when another task holds the claim: that task answers ``msg`` after its own message
+    (``take_next`` sees it, whichever of the two transactions commits first).
+    """
+    if not turn_claims.claim(s, conversation_id, owner, svc.settings.turn_lease_s):
+        return None
+    return turns.turn_state(s, conversation_id, msg.seq)
+
+
+async def drive(svc: Service, conversation_id: int, hint: Optional[CustomerConn] = None,
+                first: Optional[FirstTurn] = None) -> None:
     """Answer the conversation's unanswered customer messages while holding its turn claim.
 
     ``hint``: the socket that sent the message, when it is on this node (its identity token
-    goes to Rasa as is).
+    goes to Rasa as is). ``first``: a message already claimed (by ``customer_message``).
+    Each message is marked answered in the transaction that takes the next one.
     """
-    owner = f"{svc.settings.node_id}/{uuid.uuid4().hex[:12]}"
+    owner = first.owner if first is not None else task_owner(svc)
     lease = svc.settings.turn_lease_s
     try:
+        done: Optional[int] = None
+        if first is not None:
+            await _answer(svc, await _conn(svc, conversation_id, hint), first.message, first.state, first.accept_ms)
+            done = first.message.id
         while True:
-            msg = await svc.run(turn_claims.take_next, conversation_id, owner, lease)
-            if msg is None:  # someone else holds the claim (and answers this message), or all done
+            taken = await svc.run(_take_next, conversation_id, owner, lease, done)
+            if taken is None:  # someone else holds the claim (and answers this message), or all done
                 return
-            await _answer(svc, await _conn(svc, conversation_id, hint), msg)
+            msg, state = taken
+            await _answer(svc, await _conn(svc, conversation_id, hint), msg, state)
+            done = msg.id
     except BaseException:
         await svc.run(turn_claims.release, conversation_id, owner)  # or let it expire if the store is down
         raise
 
 
-async def _answer(svc: Service, conn: CustomerConn, msg: Message) -> None:
+def _take_next(s: Session, conversation_id: int, owner: str, lease: float,
+               done: Optional[int]) -> Optional[Tuple[Message, Dict[str, Any]]]:
+    """Mark ``done`` answered, claim, and return the next message with its turn state (one transaction)."""
+    if done is not None:
+        turn_claims.mark_answered(s, done)
+    msg = turn_claims.take_next(s, conversation_id, owner, lease)
+    return None if msg is None else (msg, turns.turn_state(s, conversation_id, msg.seq))
+
+
+async def _answer(svc: Service, conn: CustomerConn, msg: Message, state: Dict[str, Any],
+                  accept_ms: Optional[float] = None) -> None:
     try:
-        await turns.bot_turn(svc, conn, msg)
+        await turns.bot_turn(svc, conn, msg, state, accept_ms)
     except errors.StoreFailed:
         raise  # left unanswered: recovered once the store is back
     except Exception:  # noqa: BLE001 - a failing turn must not be retried for ever
         log.exception("handoff.turn_failed conversation=%s seq=%s", conn.conversation_id, msg.seq)
-    await svc.run(turn_claims.mark_answered, msg.id)
 
 
 async def _conn(svc: Service, conversation_id: int, hint: Optional[CustomerConn]) -> CustomerConn:

@@ -7,7 +7,7 @@ import json
 import logging
 import re
 import time
-from typing import Any, Dict, List, Optional
+from typing import Any, Dict, List, Optional, Tuple
 
 from sqlalchemy.orm import Session
 
@@ -72,14 +72,22 @@ async def customer_message(svc: Service, sid: str, text: Any, session_id: Option
     await ratelimit.enforce(svc.limiter, ratelimit.MESSAGES, ratelimit.subject(conn.customer_id, conn.address),
                             svc.settings.limit_messages)
     cid = conn.conversation_id
-    msg, duplicate = await append_once(svc, cid, client_msg_id, Sender.CUSTOMER,
-                                       lambda s: conv_store.append_message(s, cid, Sender.CUSTOMER, text,
-                                                                           client_msg_id=client_msg_id),
-                                       lambda s, found: found)
-    if not duplicate:
-        from handoff.service import runner
+    from handoff.service import runner
 
-        svc.spawn(runner.drive(svc, cid, conn), name=f"turn:{cid}")
+    owner = runner.task_owner(svc)
+
+    def write(s: Session) -> Tuple[Message, Optional[Dict[str, Any]]]:
+        # One transaction before the ack: the message, and (when free) the turn claim with what
+        # the turn reads, so the turn starts without another round trip (bench/README.md).
+        stored = conv_store.append_message(s, cid, Sender.CUSTOMER, text, client_msg_id=client_msg_id)
+        return stored, runner.claim_with_state(s, svc, cid, owner, stored)
+
+    started = time.perf_counter()
+    (msg, state), duplicate = await append_once(svc, cid, client_msg_id, Sender.CUSTOMER, write,
+                                                lambda s, found: (found, None))
+    if state is not None:  # else another task holds the claim and answers this message after its own
+        first = runner.FirstTurn(owner, msg, state, accept_ms=(time.perf_counter() - started) * 1000)
+        svc.spawn(runner.drive(svc, cid, conn, first=first), name=f"turn:{cid}")
     ack = ev.ok(seq=msg.seq, client_msg_id=client_msg_id)
     if duplicate:
         ack["duplicate"] = True
@@ -97,15 +105,19 @@ def csat_payload_score(raw: str) -> int:
     return handoffs.csat_score(data.get("score"))
 
 
-async def bot_turn(svc: Service, conn: CustomerConn, msg: Message) -> None:
+async def bot_turn(svc: Service, conn: CustomerConn, msg: Message,
+                   state: Optional[Dict[str, Any]] = None, accept_ms: Optional[float] = None) -> None:
     """Score the message, then let the state decide who answers (bot, queue notice, agent).
 
     The caller (``runner.drive``) holds the conversation's turn claim and marks the message
-    answered afterwards; the bot's replies are stored together with that mark.
+    answered afterwards; the bot's replies are stored together with that mark. ``state``:
+    :func:`turn_state`, when the caller read it in the transaction that took the claim;
+    ``accept_ms``: how long that transaction (before the ack) took, for the timing line.
     """
     cid = conn.conversation_id
     clock = [time.perf_counter()]  # where a bot turn's time goes: logged once per turn (bench/README.md)
-    state = await svc.run(_turn_state, cid, msg.seq)
+    if state is None:
+        state = await svc.run(turn_state, cid, msg.seq)
     clock.append(time.perf_counter())
     if upload_kind(msg) is not None:
         await _attachment_turn(svc, conn, msg, state)
@@ -185,8 +197,10 @@ async def _rasa_turn(svc: Service, conn: CustomerConn, msg: Message, text: str, 
         replies = [await svc.run(conv_store.append_message, cid, Sender.BOT, wording.no_reply())]
     await publish.publish(svc, publish.messages_added(cid, replies))
     clock.append(time.perf_counter())
-    log.info("handoff.turn_timing conversation=%s %s", cid, " ".join(
-        f"{name}_ms={(b - a) * 1000:.1f}" for name, a, b in zip(TIMED, clock[:-1], clock[1:], strict=True)))
+    phases = [f"{name}_ms={(b - a) * 1000:.1f}" for name, a, b in zip(TIMED, clock[:-1], clock[1:], strict=True)]
+    if accept_ms is not None:
+        phases.insert(0, f"accept_ms={accept_ms:.1f}")
+    log.info("handoff.turn_timing conversation=%s %s", cid, " ".join(phases))
     if decision is not None:
         # When the bot already told the customer a person is coming, the service only adds the facts.
         await handoffs.start_handoff(svc, cid, decision, announced=bool(replies and turn.handoff_requests()))
@@ -292,7 +306,8 @@ async def _special_payload(svc: Service, conn: CustomerConn, text: str, state: D
     return False
 
 
-def _turn_state(s: Session, cid: int, seq: int) -> Dict[str, Any]:
+def turn_state(s: Session, cid: int, seq: int) -> Dict[str, Any]:
+    """What a turn decides on: the conversation's state and the customer messages before ``seq``."""
     conv = lookups.conversation(s, cid)
     # a file is no words: it never counts as a repeat or a misunderstanding
     earlier = [m for m in conv_store.recent_customer_messages(s, cid, HISTORY + 1)

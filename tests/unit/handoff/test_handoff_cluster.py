@@ -129,6 +129,22 @@ async def test_turns_of_one_conversation_run_in_order_across_nodes(svc) -> None:
     assert bot == [f"echo: m{i}" for i in range(6)]
 
 
+async def test_the_ack_comes_with_the_claim_and_a_message_meanwhile_goes_to_its_holder(svc) -> None:
+    node_a, node_b = _node(svc, "a:1"), _node(svc, "b:1")
+    ack = await sessions.open_session(node_a, "ca", None, None, None)
+    await sessions.open_session(node_b, "cb", ack["session_id"], None, None)
+    cid = node_a.customers["ca"].conversation_id
+    await turns.customer_message(node_a, "ca", "first", None, None)
+    owner = (await svc.run(conv_store.get_conversation, cid)).turn_owner
+    assert owner and owner.startswith("a:1/"), "the transaction that stored the message took the claim"
+    await turns.customer_message(node_b, "cb", "second", None, None)  # node A's task holds the claim
+    assert not node_b._tasks, "node B starts no turn of its own"
+    await node_a.drain()
+    assert [c[2] for c in node_a.rasa.calls if c[0] == "send"] == ["first", "second"]
+    assert await svc.run(turn_claims.next_unanswered, cid) is None
+    assert (await svc.run(conv_store.get_conversation, cid)).turn_owner is None, "given up when done"
+
+
 async def test_a_stranded_turn_is_answered_once_after_a_restart(svc) -> None:
     node_a = _node(svc, "a:1")
     await sessions.open_session(node_a, "c1", None, None, None)
