@@ -69,6 +69,8 @@ class Settings:
             ``<host>:<port>``, stable across restarts, so a restarting node clears what it owned.
         presence_ttl_s: an agent socket not vouched for this long counts as gone (its node died).
         presence_heartbeat_s: how often a node vouches for its sockets and looks for stranded turns.
+        agent_offline_grace_s: an agent offline (socket closed, presence expired) this long gets their
+            open conversations returned to the queue, first in line (signing out returns them at once).
         turn_lease_s: how long a node's claim on running a conversation's turn holds without renewal.
         demo_identities: serve ``/api/demo/*`` (list demo customers, sign their identity tokens
             for the demo shop page). A stand-in for a shop's backend: turn it off in production.
@@ -114,6 +116,7 @@ class Settings:
     node_id: str = ""
     presence_ttl_s: float = 30.0
     presence_heartbeat_s: float = 10.0
+    agent_offline_grace_s: float = 120.0
     turn_lease_s: float = 45.0
 
     @property
@@ -191,6 +194,7 @@ def load_settings(env: Optional[Mapping[str, str]] = None) -> Settings:
         presence_ttl_s=float(get("PRESENCE_TTL_S", defaults.presence_ttl_s)),
         presence_heartbeat_s=float(get("PRESENCE_HEARTBEAT_S", defaults.presence_heartbeat_s)),
         turn_lease_s=float(get("TURN_LEASE_S", defaults.turn_lease_s)),
+        agent_offline_grace_s=float(get("AGENT_OFFLINE_GRACE_S", defaults.agent_offline_grace_s)),
     )
 
 

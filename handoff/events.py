@@ -26,6 +26,9 @@ QUEUE = "queue"
 HANDOFF_OFFERED = "handoff_offered"
 MESSAGE = "message"
 CONVERSATION_UPDATED = "conversation_updated"
+CONVERSATION_ASSIGNED = "conversation_assigned"
+SIGNED_OUT = "signed_out"
+LABELS_CHANGED = "labels_changed"
 
 AGENTS_ROOM = "agents"
 

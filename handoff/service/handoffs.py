@@ -7,10 +7,11 @@ Rasa is paused/resumed and ``publish`` emits them (commit first, then emit).
 
 from __future__ import annotations
 
+import datetime as dt
 import logging
 import math
 import re
-from typing import Any, Dict, List, Optional, Tuple
+from typing import Any, Callable, Dict, List, Optional, Sequence, Tuple
 
 from sqlalchemy.orm import Session
 
@@ -19,6 +20,7 @@ from handoff import errors
 from handoff.service import lookups, publish, wording
 from handoff.service.changes import (
     AgentChanged,
+    Assigned,
     Event,
     MessageAdded,
     Offered,
@@ -27,8 +29,8 @@ from handoff.service.changes import (
 )
 from handoff.service.context import Service
 from handoff.service.decide import HandoffDecision
-from handoff.service.queue import agent_loads, queue_items, status_payload
-from handoff.service.routing import least_busy, priority
+from handoff.service.queue import agent_loads, live_priority, queue_items, status_payload
+from handoff.service.routing import available, least_busy, priority
 from store import agents as agent_store
 from store import conversations as conv_store
 from store.models.support import (
@@ -71,15 +73,24 @@ async def start_handoff(svc: Service, conversation_id: int, decision: HandoffDec
                 conv.severity = Severity(decision.severity)  # a worse finding while waiting moves it up
             return None
         customer = conv_store.customer_brief(s, conv.customer_id) or {}
+        previous = conv_store.last_handler(s, conversation_id)
+        kept = float(conv.priority or 0.0) if previous is not None else 0.0  # back again: the place is kept
         conv_store.open_handoff(
             s, conversation_id, source=decision.source, reasons=decision.reasons, score=decision.score,
             severity=Severity(decision.severity),
-            priority=priority(svc.policy.queue, decision.severity, 0.0, customer.get("lifetime_value", 0.0)))
+            priority=max(kept, priority(svc.policy.queue, decision.severity, 0.0, customer.get("lifetime_value", 0.0))))
         loads = agent_loads(s)
+        wanted = _agent_named(s, decision.agent_name) or previous
+        if wanted is not None and available(loads, wanted) and conv_store.claim(s, conversation_id, wanted):
+            return conv.session_id, _back_with(s, conversation_id, wanted)
         status = status_payload(s, svc.policy, conv)
         if status["agents_online"]:
             text, payload = wording.queued(status["position"], status["estimated_wait_s"], decision.source,
                                           announced=announced), None
+            if wanted is not None:
+                text = (wording.previous_unavailable(_agent_name(s, wanted)) + " "
+                        + wording.queued(status["position"], status["estimated_wait_s"], decision.source,
+                                         announced=True))
         else:
             text, payload = (wording.no_agent(decision.source, announced=announced),
                              {"buttons": wording.NO_AGENT_BUTTONS})
@@ -99,6 +110,24 @@ async def start_handoff(svc: Service, conversation_id: int, decision: HandoffDec
     await publish.publish(svc, events)
 
 
+def _agent_named(s: Session, name: Optional[str]) -> Optional[int]:
+    """The agent whose display name the customer used ("Dana"), or None."""
+    if not name:
+        return None
+    wanted = name.strip().lower()
+    return next((a.id for a in agent_store.list_agents(s) if a.display_name.strip().lower() == wanted), None)
+
+
+def _back_with(s: Session, conversation_id: int, agent_id: int) -> List[Event]:
+    """The conversation was just claimed for the agent the customer asked for (or had before)."""
+    from store.read.inbox import card
+
+    msg = conv_store.append_message(s, conversation_id, Sender.SYSTEM, wording.back_with(_agent_name(s, agent_id)))
+    conv = lookups.conversation(s, conversation_id)
+    return [MessageAdded(conversation_id, msg, assignee_id=agent_id), StatusChanged(conversation_id), QueueChanged(),
+            AgentChanged(agent_id), Assigned(agent_id, conversation_id, card(s, conv))]
+
+
 async def claim(svc: Service, agent_id: int, conversation_id: int) -> Dict[str, Any]:
     """Atomically give a queued conversation to ``agent_id``; returns the full view."""
     from handoff.service.views import conversation_view
@@ -112,6 +141,7 @@ async def claim(svc: Service, agent_id: int, conversation_id: int) -> Dict[str, 
             raise errors.InvalidState("This conversation is not waiting for a person.")
         if conv_store.active_counts(s).get(agent_id, 0) >= agent.max_concurrent:
             raise errors.AtCapacity()
+        conv_store.set_priority(s, conversation_id, live_priority(s, svc.policy, conv))  # kept if it comes back
         if not conv_store.claim(s, conversation_id, agent_id):
             raise errors.AlreadyClaimed()
         msg = conv_store.append_message(s, conversation_id, Sender.SYSTEM, wording.agent_joined(agent.display_name))
@@ -274,3 +304,47 @@ async def resume_bot(svc: Service, conversation_id: int, session_id: str) -> Non
         log.warning("handoff.resume_deferred conversation=%s error=%r", conversation_id, exc)
         return
     await svc.run(conv_store.set_flags, conversation_id, resume_pending=False)
+
+
+async def return_conversations(svc: Service, find: Callable[[Session], Sequence[Tuple[int, int]]], *,
+                               signed_out: bool) -> List[int]:
+    """Put conversations their agent left back in the queue, first in line, and tell each customer.
+
+    ``find(session)`` lists ``(conversation_id, agent_id)`` pairs inside the same transaction; each
+    moves with one conditional UPDATE (``store.conversations.return_to_queue``), so two nodes
+    sweeping at once move (and announce) each conversation once. Returns the ids moved.
+    """
+
+    def tx(s: Session) -> Tuple[List[int], List[Event]]:
+        moved: List[Tuple[int, int]] = [(cid, aid) for cid, aid in find(s) if conv_store.return_to_queue(s, cid, aid)]
+        if not moved:
+            return [], []
+        leaving = {aid for _, aid in moved}
+        loads = [a for a in agent_loads(s) if a.agent_id not in leaving]
+        online = sum(1 for a in loads if a.online)
+        events: List[Event] = []
+        for cid, aid in moved:
+            text = wording.agent_left(_agent_name(s, aid), signed_out, online)
+            msg = conv_store.append_message(s, cid, Sender.SYSTEM, text,
+                                            payload=None if online else {"buttons": wording.NO_AGENT_BUTTONS})
+            events += [MessageAdded(cid, msg, also_to_agent=aid), StatusChanged(cid)]
+        events += [QueueChanged(), *[AgentChanged(a) for a in sorted(leaving)]]
+        target = least_busy(loads)
+        if target is not None:
+            items = {i["conversation_id"]: i for i in queue_items(s, svc.policy)}
+            events += [Offered(target, cid, items[cid]) for cid, _ in moved if cid in items]
+        return [cid for cid, _ in moved], events
+
+    moved, events = await svc.run(tx)
+    await publish.publish(svc, events)
+    if moved:
+        log.info("handoff.returned_to_queue conversations=%s signed_out=%s", moved, signed_out)
+    return moved
+
+
+async def return_stranded(svc: Service) -> List[int]:
+    """Conversations of agents offline for longer than ``AGENT_OFFLINE_GRACE_S`` go back to the queue."""
+    from store.models.base import utcnow
+
+    cutoff = utcnow() - dt.timedelta(seconds=svc.settings.agent_offline_grace_s)
+    return await return_conversations(svc, lambda s: conv_store.stranded(s, cutoff), signed_out=False)

@@ -156,7 +156,7 @@ async def bot_turn(svc: Service, conn: CustomerConn, msg: Message) -> None:
     clock.append(time.perf_counter())
     decision = decide(svc.policy, TurnFacts(text=msg.text, finding=finding, intent=turn.intent,
                                             confidence=turn.confidence, bot_requests=turn.handoff_requests(),
-                                            history=state["history"]))
+                                            history=state["history"], agent_names=state.get("agent_names", ())))
     if not replies and decision is None:  # every turn gets an answer
         replies = [await svc.run(conv_store.append_message, cid, Sender.BOT, wording.no_reply())]
     await publish.publish(svc, publish.messages_added(cid, replies))
@@ -175,7 +175,7 @@ def rasa_handoff_metadata(svc: Service, text: str, finding: Dict[str, Any], stat
     brings whatever the bot says (the policy on the words alone, before the intent is known),
     or None; ``misunderstood``: misunderstanding signals in the earlier messages.
     """
-    facts = TurnFacts(text=text, finding=finding, history=state["history"])
+    facts = TurnFacts(text=text, finding=finding, history=state["history"], agent_names=state.get("agent_names", ()))
     pre = decide(svc.policy, facts)
     return {"agents_online": state["agents_online"], "coming": pre.source if pre else None,
             "misunderstood": understanding_signals(svc.policy, facts, current=False)}
@@ -196,7 +196,8 @@ async def _queued_turn(svc: Service, conn: CustomerConn, msg: Message, finding: 
         return
     if await _special_payload(svc, conn, msg.text, state):
         return
-    decision = decide(svc.policy, TurnFacts(text=msg.text, finding=finding, history=state["history"]))
+    decision = decide(svc.policy, TurnFacts(text=msg.text, finding=finding, history=state["history"],
+                                            agent_names=state.get("agent_names", ())))
     if decision is not None:
         await handoffs.start_handoff(svc, cid, decision)  # only raises the severity while queued
 
@@ -238,6 +239,7 @@ def _turn_state(s: Session, cid: int, seq: int) -> Dict[str, Any]:
         "awaiting_email": bool(conv.awaiting_email),
         "resume_pending": bool(conv.resume_pending),
         "agents_online": sum(1 for a in agent_loads(s) if a.online),
+        "agent_names": sorted(set(conv_store.agent_names(s).values())),
         "customer_value": customer.get("lifetime_value", 0.0),
         "customer_email": customer.get("email"),
         "waiting_s": (utcnow() - conv.waiting_since).total_seconds() if conv.waiting_since else 0.0,

@@ -3,7 +3,9 @@
 At start the node drops what it owned in an earlier life (presence rows and turn claims under
 its ``NODE_ID``) and answers stranded turns. Every ``PRESENCE_HEARTBEAT_S`` it vouches for its
 open agent sockets, expires every node's rows not vouched for within ``PRESENCE_TTL_S`` (so a
-dead node's agents go offline within TTL + one heartbeat) and looks for stranded turns again.
+dead node's agents go offline within TTL + one heartbeat), returns the conversations of agents
+offline for longer than ``AGENT_OFFLINE_GRACE_S`` to the queue (idempotent when nodes sweep
+together) and looks for stranded turns again.
 """
 
 from __future__ import annotations
@@ -12,7 +14,7 @@ import asyncio
 import logging
 from typing import List
 
-from handoff.service import publish, runner
+from handoff.service import handoffs, publish, runner
 from handoff.service.changes import AgentChanged, Event, QueueChanged
 from handoff.service.context import Service
 from store import presence, turn_claims
@@ -35,6 +37,7 @@ async def tick(svc: Service) -> None:
     """One heartbeat: vouch for this node's agent sockets, expire dead nodes', recover turns."""
     await svc.run(presence.heartbeat, svc.settings.node_id, list(svc.agent_sids))
     await _announce(svc, await svc.run(presence.expire, svc.presence_since()))
+    await handoffs.return_stranded(svc)
     await runner.recover(svc)
 
 

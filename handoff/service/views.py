@@ -17,6 +17,7 @@ from store import agents as agent_store
 from store import conversations as conv_store
 from store import queries
 from store.models.support import Sender
+from store.read.inbox import labels_of
 
 LAST_INTENTS = 5
 
@@ -58,6 +59,8 @@ def conversation_view(s: Session, svc: Service, conversation_id: int, agent_id: 
         "situation": situation,
         "suggested_replies": suggestions(svc.phrase_bank, situation, conv.severity.value),
         "grantable": agent_store.grant_options(s, agent_id, conv.customer_id),
+        "labels": labels_of(s, conversation_id),
+        "returned_at": ev.iso(conv.returned_at),
     }
 
 

@@ -8,7 +8,7 @@ import socketio
 
 from handoff import errors
 from handoff import events as ev
-from handoff.service import agents, handoffs
+from handoff.service import agents, handoffs, inbox
 from handoff.service.context import Service
 from handoff.service.queue import queue_items
 from handoff.transport import parse
@@ -95,3 +95,25 @@ class AgentNamespace(socketio.AsyncNamespace):
     async def on_set_status(self, sid: str, data: Any = None) -> Dict[str, Any]:
         return await agents.set_status(self.service(), self._me(sid), parse.obj(data).get("status"))
 
+
+    @guarded
+    async def on_inbox(self, sid: str, data: Any = None) -> Dict[str, Any]:
+        return await inbox.inbox(self.service(), self._me(sid), parse.obj(data, allow_none=True))
+
+    @guarded
+    async def on_team(self, sid: str, data: Any = None) -> Dict[str, Any]:
+        return await inbox.team(self.service(), self._me(sid))
+
+    @guarded
+    async def on_add_label(self, sid: str, data: Any = None) -> Dict[str, Any]:
+        data = parse.obj(data)
+        return await inbox.set_label(self.service(), self._me(sid), parse.req_id(data), data.get("label"), True)
+
+    @guarded
+    async def on_remove_label(self, sid: str, data: Any = None) -> Dict[str, Any]:
+        data = parse.obj(data)
+        return await inbox.set_label(self.service(), self._me(sid), parse.req_id(data), data.get("label"), False)
+
+    @guarded
+    async def on_sign_out(self, sid: str, data: Any = None) -> Dict[str, Any]:
+        return await agents.sign_out(self.service(), self._me(sid))

@@ -46,6 +46,7 @@ __all__ = [
     "Handoff",
     "Ticket",
     "AgentPresence",
+    "ConversationLabel",
 ]
 
 
@@ -89,6 +90,9 @@ class Agent(Base):
     # "Make it Right" budget: the most this agent may grant per incident without approval.
     resolution_budget = Column(Numeric(10, 2), nullable=False, default=50)
     created_at = Column(DateTime, nullable=False, default=utcnow)
+    # When the agent's last live socket went (NULL while present): after AGENT_OFFLINE_GRACE_S their
+    # open conversations go back to the queue (handoff.service.inbox.return_stranded).
+    offline_since = Column(DateTime, nullable=True)
 
 
 class Conversation(Base):
@@ -116,6 +120,9 @@ class Conversation(Base):
     turn_until = Column(DateTime, nullable=True)
     awaiting_email = Column(Boolean, nullable=False, default=False, server_default=false())
     resume_pending = Column(Boolean, nullable=False, default=False, server_default=false())
+    # Back in the queue through no doing of the customer (their agent signed out or went offline):
+    # first in line until someone claims it.
+    returned_at = Column(DateTime, nullable=True)
 
     messages = relationship("Message", back_populates="conversation", cascade="all, delete-orphan",
                             order_by="Message.seq")
@@ -193,3 +200,16 @@ class AgentPresence(Base):
     agent_id = Column(ForeignKey("agents.id", ondelete="CASCADE"), nullable=False, index=True)
     node_id = Column(String(128), nullable=False, index=True)
     last_seen = Column(DateTime, nullable=False, default=utcnow, index=True)
+
+
+class ConversationLabel(Base):
+    """A label an agent put on a conversation ("vip-follow-up", "carrier-claim")."""
+
+    __tablename__ = "conversation_labels"
+    __table_args__ = (UniqueConstraint("conversation_id", "label", name="uq_conversation_labels_conversation_label"),)
+
+    id = Column(Integer, primary_key=True)
+    conversation_id = Column(ForeignKey("conversations.id", ondelete="CASCADE"), nullable=False, index=True)
+    label = Column(String(40), nullable=False, index=True)
+    agent_id = Column(ForeignKey("agents.id", ondelete="SET NULL"), nullable=True)
+    created_at = Column(DateTime, nullable=False, default=utcnow)
