@@ -144,8 +144,11 @@ def recent_customer_messages(session: Session, conversation_id: int, limit: int 
 
 
 def open_handoff(session: Session, conversation_id: int, *, source: str, reasons: Sequence[str], score: float,
-                 severity: Severity, priority: float) -> Handoff:
-    """Queue the conversation and record why; keeps an already-open handoff."""
+                 severity: Severity, priority: float, returned: bool = False) -> Handoff:
+    """Queue the conversation and record why; keeps an already-open handoff.
+
+    ``returned``: the customer is coming back to a person they had before: first in line.
+    """
     conv = session.get(Conversation, conversation_id)
     if conv is None:
         raise LookupError(conversation_id)
@@ -159,6 +162,7 @@ def open_handoff(session: Session, conversation_id: int, *, source: str, reasons
     conv.priority = priority
     conv.severity = severity
     conv.resolved_at = None
+    conv.returned_at = now if returned else None
     handoff = Handoff(conversation_id=conversation_id, source=source, reasons=list(reasons), score=score,
                       severity=severity, requested_at=now)
     session.add(handoff)

@@ -74,10 +74,11 @@ async def start_handoff(svc: Service, conversation_id: int, decision: HandoffDec
             return None
         customer = conv_store.customer_brief(s, conv.customer_id) or {}
         previous = conv_store.last_handler(s, conversation_id)
-        kept = float(conv.priority or 0.0) if previous is not None else 0.0  # back again: the place is kept
+        # Back again after a person helped: to them when available, else first in line, priority kept.
+        kept = float(conv.priority or 0.0) if previous is not None else 0.0
         conv_store.open_handoff(
             s, conversation_id, source=decision.source, reasons=decision.reasons, score=decision.score,
-            severity=Severity(decision.severity),
+            severity=Severity(decision.severity), returned=previous is not None,
             priority=max(kept, priority(svc.policy.queue, decision.severity, 0.0, customer.get("lifetime_value", 0.0))))
         loads = agent_loads(s)
         wanted = _agent_named(s, decision.agent_name) or previous
