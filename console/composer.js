@@ -4,6 +4,7 @@
  */
 
 import { clear, el } from "../shared/dom.js";
+import { saveDraft, savedDraft } from "./session.js";
 
 const SITUATION_LABELS = {
   late_delivery: "Late delivery",
@@ -44,7 +45,7 @@ export class Composer {
     this.situation = el("select", { id: "suggest-situation", "aria-label": "Situation for suggestions",
       onchange: () => this._renderSuggestions() });
     this.suggestions = el("div", { class: "suggestions", role: "group", "aria-label": "Suggested replies" });
-    this.input = el("textarea", { id: "composer-input", rows: 3, maxlength: 2000,
+    this.input = el("textarea", { id: "composer-input", rows: 2, maxlength: 2000,
       placeholder: "Write to the customer… (Enter sends, Shift+Enter for a new line)" });
     this.note = el("input", { type: "checkbox", id: "composer-note" });
     this.sendButton = el("button", { type: "submit", class: "btn btn-primary", text: "Send" });
@@ -61,6 +62,7 @@ export class Composer {
       if (event.key === "Enter" && !event.shiftKey && !event.isComposing) { event.preventDefault(); this._send(); }
     });
     this.input.addEventListener("input", () => {
+      if (this.view) saveDraft(this.view.id, this.input.value); // a reload keeps what was typed
       const now = Date.now();
       if (!this.note.checked && now - this.lastTyping > 2500 && this.input.value.trim()) {
         this.lastTyping = now;
@@ -105,7 +107,7 @@ export class Composer {
     this.view = view;
     this.people = people;
     if (!sameConversation) {
-      this.input.value = "";
+      this.input.value = savedDraft(view.id);
       this.feedback.textContent = "";
     }
     const keep = sameConversation && !freshSituation ? this.situation.value : null;
@@ -155,9 +157,11 @@ export class Composer {
     const text = this.input.value.trim();
     if (!text || this.sending) return;
     const asNote = this.note.checked;
+    const id = this.view && this.view.id;
     // Clear at once so the agent can keep typing; a refused message comes back.
     this.sending = true;
     this.input.value = "";
+    saveDraft(id, "");
     this.feedback.textContent = "";
     this.lastTyping = 0;
     if (!asNote) this.actions.typing(false);
@@ -166,6 +170,10 @@ export class Composer {
     if (error) {
       this.feedback.textContent = error;
       this.input.value = this.input.value.trim() ? `${text}\n${this.input.value}` : text; // nothing is lost
+      saveDraft(id, this.input.value);
+    } else if (asNote) {
+      this.note.checked = false; // a note is a one-off: the next message goes to the customer again
+      this.note.dispatchEvent(new Event("change"));
     }
   }
 
