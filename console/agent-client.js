@@ -26,6 +26,7 @@ export const AGENT_EVENTS = Object.freeze({
   ADD_LABEL: "add_label",
   REMOVE_LABEL: "remove_label",
   SIGN_OUT: "sign_out",
+  RETURN_TO_QUEUE: "return_to_queue",
   CLAIM: "claim",
   OPEN: "open",
   SEND: "send",

@@ -38,6 +38,7 @@ class Console {
     this.queue = new QueueView(nodes, {
       claim: (id) => this.claim(id), open: (id) => this.open(id), select: (id) => this.select(id),
       query: (query) => this.client.request(E.INBOX, query), changed: (state) => saveInboxState(state),
+      returnToQueue: (id) => this.returnToQueue(id),
     }, savedInboxState());
     this.activeId = savedActiveId();
     this.team = null;
@@ -157,6 +158,12 @@ class Console {
     else this.renderActive();
     this.renderMine();
     this.queue.refresh();
+  }
+
+  async returnToQueue(id) {
+    const ack = await this.client.request(E.RETURN_TO_QUEUE, { conversation_id: id });
+    if (!ack.ok) toast(this.nodes.toasts, { title: "Couldn't return that conversation", body: errorText(ack), tone: "alert" });
+    this.scheduleRefresh();
   }
 
   async loadTeam() {

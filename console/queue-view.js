@@ -206,6 +206,11 @@ export class QueueView {
         "aria-label": `Preview conversation with ${name}`, onclick: () => this.actions.open(item.conversation_id) })]
       : [el("button", { type: "button", class: "btn btn-tiny", text: "Open",
         "aria-label": `Open conversation with ${name}`, onclick: () => this.actions.open(item.conversation_id) })];
+    if (item.status === "assigned" && assignee && assignee.status === "offline" && this.actions.returnToQueue) {
+      buttons.unshift(el("button", { type: "button", class: "btn btn-tiny", text: "Return to queue",
+        "aria-label": `Return the conversation with ${name} to the queue`,
+        onclick: () => this.actions.returnToQueue(item.conversation_id) }));
+    }
     return el("li", { class: `${queued ? "queue-item " : ""}inbox-card sev-${item.severity || "none"}`,
       dataset: { conversationId: item.conversation_id, sessionId: item.session_id || "", status: item.status || "" } },
       el("div", { class: "queue-top" }, severityBadge(item.severity), tier,

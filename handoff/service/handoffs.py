@@ -349,3 +349,20 @@ async def return_stranded(svc: Service) -> List[int]:
 
     cutoff = utcnow() - dt.timedelta(seconds=svc.settings.agent_offline_grace_s)
     return await return_conversations(svc, lambda s: conv_store.stranded(s, cutoff), signed_out=False)
+
+
+async def return_stuck(svc: Service, agent_id: int, conversation_id: int) -> Dict[str, Any]:
+    """Any agent (the lead, looking at the ``stuck`` list) returns a conversation whose agent is
+    offline to the queue now, without waiting for the grace; an online agent's stays theirs."""
+    from store.models.support import AgentStatus
+
+    def find(s: Session) -> List[Tuple[int, int]]:
+        conv = lookups.conversation(s, conversation_id)
+        if conv.status != ConversationStatus.ASSIGNED or conv.assignee_id is None:
+            raise errors.InvalidState("Only an assigned conversation can be returned to the queue.")
+        assignee = agent_store.get_agent(s, conv.assignee_id)
+        if assignee is not None and assignee.status != AgentStatus.OFFLINE:
+            raise errors.Forbidden(f"{assignee.display_name} is still here: ask them to transfer it.")
+        return [(conversation_id, int(conv.assignee_id))]
+
+    return {"returned": await return_conversations(svc, find, signed_out=False)}

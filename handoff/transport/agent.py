@@ -117,3 +117,8 @@ class AgentNamespace(socketio.AsyncNamespace):
     @guarded
     async def on_sign_out(self, sid: str, data: Any = None) -> Dict[str, Any]:
         return await agents.sign_out(self.service(), self._me(sid))
+
+    @guarded
+    async def on_return_to_queue(self, sid: str, data: Any = None) -> Dict[str, Any]:
+        done = await handoffs.return_stuck(self.service(), self._me(sid), parse.req_id(parse.obj(data)))
+        return ev.ok(**done)

@@ -191,3 +191,16 @@ def test_returned_conversations_sort_first() -> None:
              {"conversation_id": 2, "priority": 0.3, "waiting_s": 1, "returned_at": "2026-12-01T10:00:00Z"},
              {"conversation_id": 3, "priority": 0.5, "waiting_s": 10, "returned_at": None}]
     assert [i["conversation_id"] for i in sort_queue(items)] == [2, 1, 3]
+
+
+async def test_a_lead_returns_a_stuck_conversation_now_but_not_an_online_agents(svc) -> None:
+    dana = await _online(svc, "dana", "a1")
+    sam = await _online(svc, "sam", "a2")
+    cid = await _queued(svc, "c1")
+    await handoffs.claim(svc, dana, cid)
+    with pytest.raises(errors.Forbidden):
+        await handoffs.return_stuck(svc, sam, cid)
+    await agents.disconnect(svc, "a1")
+    assert await handoffs.return_stuck(svc, sam, cid) == {"returned": [cid]}
+    with pytest.raises(errors.InvalidState):
+        await handoffs.return_stuck(svc, sam, cid)
