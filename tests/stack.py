@@ -37,6 +37,10 @@ SECRET = "stack-test-secret-0123456789abcdef0123456789"
 # each other; the suite's nodes get roomy limits, and the limit tests start nodes with real ones.
 ROOMY_LIMITS = {"RATE_LIMIT_MESSAGES": "10000", "RATE_LIMIT_SESSIONS": "10000", "RATE_LIMIT_TYPING": "10000",
                 "RATE_LIMIT_LOGINS": "10000"}
+# Tests leave agents' conversations assigned when they close their sockets; returned to the queue
+# after the default grace (120 s) they would be offered to later tests' agents. The suite's nodes
+# wait an hour; tests of the grace start a node with a short one.
+LONG_GRACE = {"AGENT_OFFLINE_GRACE_S": "3600"}
 
 
 def free_port() -> int:
@@ -181,7 +185,8 @@ def running_stack(*, database_url: Optional[str] = None, redis_url: Optional[str
     urls = []
     for i in range(nodes):
         port = free_port()
-        env = {**base, **ROOMY_LIMITS, "HANDOFF_PORT": str(port), "RASA_TIMEOUT": "10", **(extra_env or {})}
+        env = {**base, **ROOMY_LIMITS, **LONG_GRACE, "HANDOFF_PORT": str(port), "RASA_TIMEOUT": "10",
+               **(extra_env or {})}
         if redis_url:
             env["REDIS_URL"] = redis_url
         procs[f"handoff{i}"] = Proc(f"handoff{i}", [PY, "-m", "handoff"], _env(env), work / f"handoff{i}.log",

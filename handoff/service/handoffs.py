@@ -95,6 +95,9 @@ async def start_handoff(svc: Service, conversation_id: int, decision: HandoffDec
         else:
             text, payload = (wording.no_agent(decision.source, announced=announced),
                              {"buttons": wording.NO_AGENT_BUTTONS})
+            if wanted is not None:
+                text = (wording.previous_unavailable(_agent_name(s, wanted), others_online=False) + " "
+                        + wording.no_agent(decision.source, announced=True))
         msg = conv_store.append_message(s, conversation_id, Sender.SYSTEM, text, payload=payload)
         item = next((i for i in queue_items(s, svc.policy) if i["conversation_id"] == conversation_id), None)
         target = least_busy(loads)

@@ -153,8 +153,15 @@ def back_with(agent_name: str) -> str:
     ))
 
 
-def previous_unavailable(agent_name: str) -> str:
-    """The agent the customer wanted back isn't available: said before the queue's facts."""
+def previous_unavailable(agent_name: str, others_online: bool = True) -> str:
+    """The agent the customer wanted back isn't available: said before the queue's facts
+    (``others_online`` False: before the no-one-online notice)."""
+    if not others_online:
+        return _one((
+            f"I'm sorry, {agent_name} isn't available at the moment.",
+            f"{agent_name} can't pick this up just now, I'm sorry.",
+            f"I'm sorry: {agent_name} isn't free at the moment.",
+        ))
     return _one((
         f"{agent_name} isn't available right now, so I've asked the next person on our team instead.",
         f"I'm sorry, {agent_name} can't take this right now, so someone else from our team will pick it up.",
