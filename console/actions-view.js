@@ -145,7 +145,7 @@ export class ActionsView {
       const others = (this.team || []).filter((a) => !a.me);
       others.sort((a, b) => Number(b.has_room) - Number(a.has_room) || a.display_name.localeCompare(b.display_name));
       clear(picker).append(el("option", { value: "", text: "The queue (a colleague claims it)" }),
-        others.map((a) => el("option", { value: String(a.id), disabled: a.has_room ? null : true,
+        ...others.map((a) => el("option", { value: String(a.id), disabled: a.has_room ? null : true,
           text: `${a.display_name} · ${a.status}${a.status === "online" ? `, ${a.active}/${a.max_concurrent} open` : ""}`
             + (a.has_room ? "" : " (can't take more)") })));
       if ([...picker.options].some((o) => o.value === keep && !o.disabled)) picker.value = keep;

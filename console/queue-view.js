@@ -151,7 +151,7 @@ export class QueueView {
     const current = this.state.label;
     this.labels = [...new Set([...labels, ...(current ? [current] : [])])];
     clear(this.labelSelect).append(el("option", { value: "", text: "Any label" }),
-      this.labels.map((label) => el("option", { value: label, text: label })));
+      ...this.labels.map((label) => el("option", { value: label, text: label })));
     this.labelSelect.value = current || "";
   }
 

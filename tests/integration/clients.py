@@ -11,7 +11,8 @@ import requests
 import socketio
 
 CUSTOMER_EVENTS = ("session_confirm", "session_rejected", "bot_uttered", "handoff_status", "transcript", "typing")
-AGENT_EVENTS = ("agent_state", "queue", "handoff_offered", "message", "typing", "conversation_updated")
+AGENT_EVENTS = ("agent_state", "queue", "handoff_offered", "message", "typing", "conversation_updated",
+                "conversation_assigned", "labels_changed", "signed_out")
 
 
 class Recorder:
