@@ -72,6 +72,8 @@ class Settings:
             ``<host>:<port>``, stable across restarts, so a restarting node clears what it owned.
         presence_ttl_s: an agent socket not vouched for this long counts as gone (its node died).
         presence_heartbeat_s: how often a node vouches for its sockets and looks for stranded turns.
+        agent_offline_grace_s: an agent offline (socket closed, presence expired) this long gets their
+            open conversations returned to the queue, first in line (signing out returns them at once).
         turn_lease_s: how long a node's claim on running a conversation's turn holds without renewal.
         followup_delay_s: when set, every check-in e-mail waits this long after its grant or handoff
             (tests, demos); unset, ``policy/followups.yml`` gives a delay per kind.
@@ -138,6 +140,7 @@ class Settings:
     node_id: str = ""
     presence_ttl_s: float = 30.0
     presence_heartbeat_s: float = 10.0
+    agent_offline_grace_s: float = 120.0
     turn_lease_s: float = 45.0
     followup_delay_s: Optional[float] = None
     housekeeping_s: float = 15.0
@@ -227,6 +230,7 @@ def load_settings(env: Optional[Mapping[str, str]] = None) -> Settings:
         turn_lease_s=float(get("TURN_LEASE_S", defaults.turn_lease_s)),
         followup_delay_s=float(env["FOLLOWUP_DELAY_S"]) if env.get("FOLLOWUP_DELAY_S") else None,
         housekeeping_s=float(get("HOUSEKEEPING_S", defaults.housekeeping_s)),
+        agent_offline_grace_s=float(get("AGENT_OFFLINE_GRACE_S", defaults.agent_offline_grace_s)),
     )
 
 

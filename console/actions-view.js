@@ -18,7 +18,8 @@ const DISPOSITIONS = [
  * @typedef {object} ConversationActions
  * @property {(grant: object) => Promise<?string>} grant resolves to an error text or null
  * @property {() => Promise<?string>} handBack
- * @property {() => Promise<?string>} transfer back to the queue
+ * @property {(toAgentId: ?number) => Promise<?string>} transfer to a colleague, or back to the queue (null)
+ * @property {() => Promise<Array<object>>} team every agent (`team`: status, active, has_room, me)
  * @property {(disposition: string) => Promise<?string>} resolve
  */
 
@@ -33,7 +34,8 @@ export class ActionsView {
    * @param {object} view the conversation view (`grantable`, `customer_context`, `status`)
    * @param {object} agent the signed-in agent (`resolution_budget`)
    */
-  render(view, agent) {
+  render(view, agent, team = null) {
+    if (team) this.team = team;
     clear(this.root);
     if (this.viewId !== view.id) this.choice = null;
     this.viewId = view.id;
@@ -135,17 +137,46 @@ export class ActionsView {
     };
     const handBack = el("button", { type: "button", class: "btn", text: "Hand back to the assistant" });
     handBack.addEventListener("click", run(handBack, () => this.actions.handBack()));
-    const transfer = el("button", { type: "button", class: "btn", text: "Transfer to the queue" });
-    transfer.addEventListener("click", run(transfer, () => this.actions.transfer()));
+
+    // Transfer: the queue, or a colleague (online ones with room first; capacity shown).
+    const picker = el("select", { id: "transfer-to", "aria-label": "Transfer to" });
+    const fill = () => {
+      const keep = picker.value;
+      const others = (this.team || []).filter((a) => !a.me);
+      others.sort((a, b) => Number(b.has_room) - Number(a.has_room) || a.display_name.localeCompare(b.display_name));
+      clear(picker).append(el("option", { value: "", text: "The queue (a colleague claims it)" }),
+        ...others.map((a) => el("option", { value: String(a.id), disabled: a.has_room ? null : true,
+          text: `${a.display_name} · ${a.status}${a.status === "online" ? `, ${a.active}/${a.max_concurrent} open` : ""}`
+            + (a.has_room ? "" : " (can't take more)") })));
+      if ([...picker.options].some((o) => o.value === keep && !o.disabled)) picker.value = keep;
+    };
+    fill();
+    picker.addEventListener("focus", async () => {
+      const team = await this.actions.team();
+      if (team) { this.team = team; fill(); }
+    });
+    const transfer = el("button", { type: "button", class: "btn", text: "Transfer" });
+    transfer.addEventListener("click", run(transfer, () => this.actions.transfer(picker.value ? Number(picker.value) : null)));
+
+    // Resolve asks first: it closes the conversation and asks the customer for a rating.
     const disposition = el("select", { id: "resolve-disposition" },
       DISPOSITIONS.map(([value, label]) => el("option", { value, text: label })));
     const resolve = el("button", { type: "button", class: "btn btn-primary", text: "Resolve" });
-    resolve.addEventListener("click", run(resolve, () => this.actions.resolve(disposition.value)));
+    const confirmRow = el("div", { class: "confirm-row", role: "group", "aria-label": "Confirm resolve", hidden: true });
+    const yes = el("button", { type: "button", class: "btn btn-primary", text: "Yes, resolve" });
+    const no = el("button", { type: "button", class: "btn", text: "Cancel" });
+    confirmRow.append(el("span", { text: "Resolve this conversation and ask the customer for a rating?" }), yes, no);
+    resolve.addEventListener("click", () => { confirmRow.hidden = false; resolve.hidden = true; yes.focus(); });
+    no.addEventListener("click", () => { confirmRow.hidden = true; resolve.hidden = false; resolve.focus(); });
+    yes.addEventListener("click", run(yes, () => this.actions.resolve(disposition.value)));
     return el("div", { class: "flow-controls" },
       el("h3", { text: "Conversation" }),
-      el("div", { class: "flow-row" }, handBack, transfer),
+      el("div", { class: "flow-row" }, handBack),
+      el("div", { class: "flow-row" },
+        el("label", { for: "transfer-to", class: "visually-hidden", text: "Transfer to" }), picker, transfer),
       el("div", { class: "flow-row" },
         el("label", { for: "resolve-disposition", class: "visually-hidden", text: "Disposition" }), disposition, resolve),
+      confirmRow,
       feedback);
   }
 }

@@ -18,6 +18,15 @@ export const AGENT_EVENTS = Object.freeze({
   MESSAGE: "message",
   TYPING: "typing",
   CONVERSATION_UPDATED: "conversation_updated",
+  CONVERSATION_ASSIGNED: "conversation_assigned",
+  LABELS_CHANGED: "labels_changed",
+  SIGNED_OUT: "signed_out",
+  INBOX: "inbox",
+  TEAM: "team",
+  ADD_LABEL: "add_label",
+  REMOVE_LABEL: "remove_label",
+  SIGN_OUT: "sign_out",
+  RETURN_TO_QUEUE: "return_to_queue",
   CLAIM: "claim",
   OPEN: "open",
   SEND: "send",
@@ -81,7 +90,8 @@ export class AgentClient {
     });
     const on = (name) => (payload) => handlers[name] && handlers[name](payload || {});
     for (const name of [AGENT_EVENTS.AGENT_STATE, AGENT_EVENTS.QUEUE, AGENT_EVENTS.HANDOFF_OFFERED,
-      AGENT_EVENTS.MESSAGE, AGENT_EVENTS.TYPING, AGENT_EVENTS.CONVERSATION_UPDATED, AGENT_EVENTS.CANNED_REPLIES]) {
+      AGENT_EVENTS.MESSAGE, AGENT_EVENTS.TYPING, AGENT_EVENTS.CONVERSATION_UPDATED, AGENT_EVENTS.CANNED_REPLIES,
+      AGENT_EVENTS.CONVERSATION_ASSIGNED, AGENT_EVENTS.LABELS_CHANGED, AGENT_EVENTS.SIGNED_OUT]) {
       this.socket.on(name, on(name));
     }
     this.socket.on("connect", () => handlers.connection && handlers.connection("online"));

@@ -10,6 +10,7 @@
 
 import { ACCEPT } from "../shared/attachments.js";
 import { clear, el } from "../shared/dom.js";
+import { saveDraft, savedDraft } from "./session.js";
 
 const SITUATION_LABELS = {
   late_delivery: "Late delivery",
@@ -52,7 +53,7 @@ export class Composer {
       onchange: () => this._renderSuggestions() });
     this.facts = el("p", { class: "reply-facts" });
     this.suggestions = el("div", { class: "suggestions", role: "group", "aria-label": "Suggested replies" });
-    this.input = el("textarea", { id: "composer-input", rows: 3, maxlength: 2000,
+    this.input = el("textarea", { id: "composer-input", rows: 2, maxlength: 2000,
       placeholder: "Write to the customer… (Enter sends, Shift+Enter for a new line, / for canned replies)" });
     this.hints = el("ul", { class: "canned-hints", id: "canned-hints", "aria-label": "Canned replies", hidden: true });
     this.note = el("input", { type: "checkbox", id: "composer-note" });
@@ -73,6 +74,7 @@ export class Composer {
     this.input.addEventListener("keydown", (event) => this._keydown(event));
     this.input.addEventListener("input", () => {
       this._renderHints();
+      if (this.view) saveDraft(this.view.id, this.input.value); // a reload keeps what was typed
       const now = Date.now();
       if (!this.note.checked && now - this.lastTyping > 2500 && this.input.value.trim()) {
         this.lastTyping = now;
@@ -99,7 +101,7 @@ export class Composer {
     const sameConversation = this.view && this.view.id === view.id;
     this.view = view;
     if (!sameConversation) {
-      this.input.value = "";
+      this.input.value = savedDraft(view.id);
       this.feedback.textContent = "";
     }
     const offered = view.replies_by_situation || {};
@@ -244,9 +246,11 @@ export class Composer {
     const text = this.input.value.trim();
     if (!text || this.sending) return;
     const asNote = this.note.checked;
+    const id = this.view && this.view.id;
     // Clear at once so the agent can keep typing; a refused message comes back.
     this.sending = true;
     this.input.value = "";
+    saveDraft(id, "");
     this.feedback.textContent = "";
     this.hints.hidden = true;
     this.lastTyping = 0;
@@ -256,6 +260,10 @@ export class Composer {
     if (error) {
       this.feedback.textContent = error;
       this.input.value = this.input.value.trim() ? `${text}\n${this.input.value}` : text; // nothing is lost
+      saveDraft(id, this.input.value);
+    } else if (asNote) {
+      this.note.checked = false; // a note is a one-off: the next message goes to the customer again
+      this.note.dispatchEvent(new Event("change"));
     }
   }
 

@@ -2,8 +2,9 @@
  * Agent console controller: sign-in, then the workspace wired to the "/agent" namespace.
  *
  * State lives here (agent, queue, open conversations with unread counts); the views in
- * the sibling modules only render. The token sits in sessionStorage, so a reload keeps
- * the agent signed in and re-opens their conversations.
+ * the sibling modules only render. The agent's conversations and every inbox view come from
+ * the server on each load (`inbox`); sessionStorage keeps the token, the conversation on
+ * screen, the inbox view and drafts, so a reload puts the agent back where they were.
  */
 
 import { ActionsView } from "./actions-view.js";
@@ -11,10 +12,14 @@ import { AGENT_EVENTS as E, AgentClient, login } from "./agent-client.js";
 import { CannedManager } from "./canned-view.js";
 import { Composer } from "./composer.js";
 import { renderContext } from "./context-view.js";
-import { askForNotifications, handoffNotice, messageNotice, pageVisible, titleBadge, toast, unlockAudio } from "./notify.js";
+import { askForNotifications, beep, handoffNotice, messageNotice, pageVisible, titleBadge, toast, unlockAudio }
+  from "./notify.js";
 import { customerName, renderHeader } from "./conversation-header.js";
+import { renderLabels } from "./labels-view.js";
 import { QueueView } from "./queue-view.js";
-import { clearSession, savedOpenIds, saveOpenIds, tokenStore } from "./session.js";
+import {
+  clearSession, saveActiveId, savedActiveId, savedInboxState, saveInboxState, savedOpenIds, saveOpenIds, tokenStore,
+} from "./session.js";
 import { signInScreen, workspace } from "./shell.js";
 import { SummaryView } from "./summary-view.js";
 import { TranscriptView } from "./transcript-view.js";
@@ -43,9 +48,13 @@ class Console {
     const { root, nodes } = workspace(agent ? agent.display_name : "");
     this.nodes = nodes;
     clear(app).append(root);
-    this.queue = new QueueView(nodes.queue, nodes.mine, {
+    this.queue = new QueueView(nodes, {
       claim: (id) => this.claim(id), open: (id) => this.open(id), select: (id) => this.select(id),
-    });
+      query: (query) => this.client.request(E.INBOX, query), changed: (state) => saveInboxState(state),
+      returnToQueue: (id) => this.returnToQueue(id),
+    }, savedInboxState());
+    this.activeId = savedActiveId();
+    this.team = null;
     this.transcript = new TranscriptView(nodes.transcript);
     this.summary = new SummaryView(nodes.conversation, {
       grant: (grant) => this.grant(grant), send: (text) => this.send(text, false),
@@ -65,11 +74,12 @@ class Console {
     this.actions = new ActionsView(nodes.actions, {
       grant: (grant) => this.grant(grant),
       handBack: () => this.flow(E.HAND_BACK, {}),
-      transfer: () => this.flow(E.TRANSFER, {}),
+      transfer: (to) => this.flow(E.TRANSFER, to ? { to_agent_id: to } : {}),
+      team: () => this.loadTeam(),
       resolve: (disposition) => this.flow(E.RESOLVE, { disposition }),
     });
     nodes.availability.addEventListener("click", () => this.toggleAvailability());
-    nodes.signOut.addEventListener("click", () => signOut());
+    nodes.signOut.addEventListener("click", () => this.signOut());
     this.client = new AgentClient(io, token, {
       connection: (state) => this.setConnection(state),
       unauthorized: () => signOut("Your session has expired. Please sign in again."),
@@ -80,6 +90,9 @@ class Console {
       [E.TYPING]: (payload) => this.onTyping(payload),
       [E.CONVERSATION_UPDATED]: (payload) => this.onUpdated(payload),
       [E.CANNED_REPLIES]: ({ items }) => this.onCanned(items || []),
+      [E.CONVERSATION_ASSIGNED]: (payload) => this.onAssigned(payload),
+      [E.LABELS_CHANGED]: (payload) => this.onLabels(payload),
+      [E.SIGNED_OUT]: () => this.signingOut || signOut("You signed out in another tab."),
     });
     this.renderMine();
   }
@@ -158,16 +171,45 @@ class Console {
     return ack.conversation;
   }
 
-  /** After a reconnect or reload: refresh every conversation that was open. */
+  /**
+   * After a reconnect or reload: the agent's conversations from the server, the previews that
+   * were open, and the conversation that was on screen.
+   */
   async reopen() {
-    const ids = new Set([...this.conversations.keys(), ...savedOpenIds()]);
+    const mine = await this.client.request(E.INBOX, { view: "mine", limit: 100 });
+    const serverIds = mine.ok ? mine.items.map((item) => item.conversation_id) : [];
+    const wanted = savedActiveId();
+    const ids = new Set([...serverIds, ...this.conversations.keys(), ...savedOpenIds(), ...(wanted ? [wanted] : [])]);
     for (const id of ids) {
       const view = await this.open(id, { quiet: true });
       if (!view) this.conversations.delete(id);
     }
-    if (this.activeId && this.conversations.has(this.activeId)) this.select(this.activeId);
-    else if (!this.activeId && this.conversations.size) this.select([...this.conversations.keys()][0]);
+    const active = [wanted, this.activeId].find((id) => id && this.conversations.has(id));
+    if (active) this.select(active);
+    else if (this.conversations.size) this.select([...this.conversations.keys()][0]);
+    else this.renderActive();
     this.renderMine();
+    this.queue.refresh();
+  }
+
+  async returnToQueue(id) {
+    const ack = await this.client.request(E.RETURN_TO_QUEUE, { conversation_id: id });
+    if (!ack.ok) toast(this.nodes.toasts, { title: "Couldn't return that conversation", body: errorText(ack), tone: "alert" });
+    this.scheduleRefresh();
+  }
+
+  async loadTeam() {
+    const ack = await this.client.request(E.TEAM, {});
+    if (ack.ok) this.team = ack.agents || [];
+    return ack.ok ? this.team : null;
+  }
+
+  /** Sign out on the server first: open conversations go back to the queue, first in line. */
+  async signOut() {
+    this.signingOut = true;
+    const ack = await this.client.request(E.SIGN_OUT, {});
+    const moved = ack.ok ? (ack.returned || []).length : 0;
+    signOut(moved ? `You're signed out. ${moved} open conversation${moved > 1 ? "s" : ""} went back to the queue, first in line.` : "");
   }
 
   store(view) {
@@ -182,6 +224,7 @@ class Console {
     const entry = this.conversations.get(id);
     if (!entry) return;
     this.activeId = id;
+    saveActiveId(id);
     entry.unread = 0;
     for (const node of this.nodes.toasts.querySelectorAll(`[data-message-for="${Number(id)}"]`)) node.remove();
     this.renderActive();
@@ -215,15 +258,55 @@ class Console {
     this.composer.load(view);
     this.composer.setEnabled(mine, mine ? "" : "Claim this conversation to reply.");
     this.nodes.actions.hidden = !mine;
-    if (mine) this.actions.render(view, this.agent);
+    if (mine) this.actions.render(view, this.agent, this.team);
     renderContext(this.nodes.context, view.customer_context);
+    renderLabels(this.nodes.convLabels, view, this.queue.labels, {
+      add: (label) => this.label(view.id, label, true), remove: (label) => this.label(view.id, label, false),
+    });
     this.nodes.typing.hidden = true;
+    if (mine && !this.team) this.loadTeam().then(() => this.activeId === view.id && this.actions.render(view, this.agent, this.team));
+  }
+
+  async label(id, label, add) {
+    const ack = await this.client.request(add ? E.ADD_LABEL : E.REMOVE_LABEL, { conversation_id: id, label });
+    if (!ack.ok) return errorText(ack);
+    this.onLabels({ conversation_id: id, labels: ack.labels });
+    return null;
+  }
+
+  onLabels({ conversation_id: id, labels }) {
+    const entry = this.conversations.get(id);
+    if (entry) {
+      entry.view.labels = labels || [];
+      if (id === this.activeId) {
+        renderLabels(this.nodes.convLabels, entry.view, this.queue.labels, {
+          add: (label) => this.label(id, label, true), remove: (label) => this.label(id, label, false),
+        });
+      }
+    }
+    this.scheduleRefresh();
+  }
+
+  /** Refresh the inbox view soon (several changes in a row make one request). */
+  scheduleRefresh() {
+    clearTimeout(this.refreshTimer);
+    this.refreshTimer = setTimeout(() => this.queue.refresh(), 250);
+  }
+
+  /** The customer came back and the conversation went straight to this agent. */
+  async onAssigned({ conversation_id: id, item }) {
+    const name = (item && item.customer && item.customer.name) || "A visitor";
+    beep();
+    toast(this.nodes.toasts, { title: `${name} is back and asked for you`, body: "The conversation is yours again.",
+      action: { label: "Open", run: () => this.select(id) } });
+    await this.open(id, { quiet: true });
   }
 
   closeTab(id) {
     this.conversations.delete(id);
     saveOpenIds(this.conversations.keys());
     if (this.activeId === id) this.activeId = this.conversations.size ? [...this.conversations.keys()][0] : null;
+    saveActiveId(this.activeId);
     this.renderActive();
     this.renderMine();
     this.updateTitle();
@@ -266,8 +349,13 @@ class Console {
   }
 
   onUpdated({ conversation_id: id, status, assignee }) {
+    this.scheduleRefresh();
     const entry = this.conversations.get(id);
-    if (!entry) return;
+    if (!entry) {
+      // Given to this agent elsewhere (another tab, a transfer): it belongs in My conversations.
+      if (assignee && this.agent && assignee.id === this.agent.id) this.open(id, { quiet: true });
+      return;
+    }
     entry.view.status = status;
     entry.view.assignee = assignee || null;
     if (id === this.activeId) this.renderActive();

@@ -56,11 +56,15 @@ export function workspace(agentName) {
       nodes.agentName, nodes.signOut));
 
   nodes.queueCount = el("span", { class: "count", text: "0" });
-  nodes.queue = el("ol", { class: "queue", "aria-label": "Waiting conversations" });
+  nodes.mineCount = el("span", { class: "count", text: "0" });
   nodes.mine = el("ol", { class: "mine", "aria-label": "My conversations" });
+  nodes.tabs = el("div", { class: "inbox-tabs", role: "tablist", "aria-label": "Inbox views" });
+  nodes.search = el("div", { class: "inbox-search", role: "search" });
+  nodes.queue = el("ol", { class: "queue", "aria-label": "Waiting conversations" });
   const rail = el("nav", { class: "rail", "aria-label": "Conversations" },
-    el("h2", {}, "Waiting ", nodes.queueCount), nodes.queue,
-    el("h2", { text: "My conversations" }), nodes.mine);
+    el("section", { class: "mine-section" }, el("h2", {}, "My conversations ", nodes.mineCount), nodes.mine),
+    el("section", { class: "inbox-section" }, el("h2", {}, "Inbox · waiting ", nodes.queueCount),
+      nodes.tabs, nodes.search, el("div", { class: "inbox-scroll" }, nodes.queue)));
 
   nodes.empty = el("div", { class: "empty-state" },
     el("h2", { text: "No conversation selected" }),
@@ -68,13 +72,14 @@ export function workspace(agentName) {
   nodes.convTitle = el("h2", { id: "conv-title" });
   nodes.convMeta = el("p", { class: "conv-meta" });
   nodes.convReasons = el("div", { class: "conv-reasons" });
+  nodes.convLabels = el("div", { class: "conv-labels" });
   nodes.convHeaderActions = el("div", { class: "conv-header-actions" });
   nodes.transcript = el("ol", { class: "transcript", "aria-label": "Transcript", "aria-live": "polite" });
   nodes.typing = el("p", { class: "typing", hidden: true, "aria-live": "polite" });
   nodes.composer = el("div", { class: "composer" });
   nodes.conversation = el("section", { class: "conversation", "aria-labelledby": "conv-title", hidden: true },
     el("div", { class: "conv-header" }, el("div", {}, nodes.convTitle, nodes.convMeta), nodes.convHeaderActions),
-    nodes.convReasons,
+    nodes.convReasons, nodes.convLabels,
     el("div", { class: "transcript-scroll" }, nodes.transcript),
     nodes.typing, nodes.composer);
   const center = el("main", { class: "center" }, nodes.empty, nodes.conversation);

@@ -27,6 +27,9 @@ HANDOFF_OFFERED = "handoff_offered"
 MESSAGE = "message"
 CONVERSATION_UPDATED = "conversation_updated"
 CANNED_REPLIES = "canned_replies"  # the team's canned replies changed (handoff/service/canned.py)
+CONVERSATION_ASSIGNED = "conversation_assigned"
+SIGNED_OUT = "signed_out"
+LABELS_CHANGED = "labels_changed"
 
 AGENTS_ROOM = "agents"
 

@@ -59,6 +59,9 @@ class HandoffPolicy:
     request_human_min_confidence: float = 0.5
     # Explicit asks for a person the NLU may file under another intent ("wrong colour, and I want a person").
     request_human_patterns: Tuple[Pattern[str], ...] = ()
+    # Asks for one agent by name ("I want to speak to Dana again"); ``{name}`` stands for an agent's
+    # display name (store.agents), matched as a whole word. Case-insensitive regular expressions.
+    request_agent_patterns: Tuple[str, ...] = ()
     # Detector topics (finding["topics"]) that always go to a person; passed to Rasa as
     # metadata.detector.high_stakes.
     high_stakes_topics: Tuple[str, ...] = ("safety", "fraud", "account_takeover", "legal", "chargeback")
@@ -108,6 +111,14 @@ def policy_from_dict(raw: Mapping[str, Any], conversation: Optional[Conversation
         human_patterns = tuple(re.compile(p, re.IGNORECASE) for p in (raw.get("request_human_patterns") or []))
     except re.error as exc:
         raise ValueError(f"handoff.yml: bad request_human_patterns entry: {exc}") from exc
+    agent_patterns = tuple(str(p) for p in (raw.get("request_agent_patterns") or []))
+    for pattern in agent_patterns:
+        if "{name}" not in pattern:
+            raise ValueError(f"handoff.yml: request_agent_patterns entry {pattern!r} has no {{name}}")
+        try:
+            re.compile(pattern.replace("{name}", "dana"))
+        except re.error as exc:
+            raise ValueError(f"handoff.yml: bad request_agent_patterns entry: {exc}") from exc
     topics = tuple(str(t) for t in (stakes.get("topics") or base.high_stakes_topics))
     unknown = sorted(set(topics) - set(TOPICS))
     if unknown:
@@ -122,6 +133,7 @@ def policy_from_dict(raw: Mapping[str, Any], conversation: Optional[Conversation
         request_human_min_confidence=float(raw.get("request_human_min_confidence",
                                                    base.request_human_min_confidence)),
         request_human_patterns=human_patterns,
+        request_agent_patterns=agent_patterns,
         high_stakes_topics=topics,
         fallback_streak=int(mis.get("fallback_streak", base.fallback_streak)),
         low_confidence_streak=int(mis.get("low_confidence_streak", base.low_confidence_streak)),

@@ -10,13 +10,15 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any, Dict, List, Optional, Sequence
 
-from sqlalchemy import func, select, update
+from sqlalchemy import delete, func, or_, select, update
 from sqlalchemy.orm import Session
 
 from store.models.base import utcnow
 from store.models.support import (
     Agent,
+    AgentStatus,
     Conversation,
+    ConversationLabel,
     ConversationStatus,
     Handoff,
     Message,
@@ -144,8 +146,11 @@ def recent_customer_messages(session: Session, conversation_id: int, limit: int 
 
 
 def open_handoff(session: Session, conversation_id: int, *, source: str, reasons: Sequence[str], score: float,
-                 severity: Severity, priority: float) -> Handoff:
-    """Queue the conversation and record why; keeps an already-open handoff."""
+                 severity: Severity, priority: float, returned: bool = False) -> Handoff:
+    """Queue the conversation and record why; keeps an already-open handoff.
+
+    ``returned``: the customer is coming back to a person they had before: first in line.
+    """
     conv = session.get(Conversation, conversation_id)
     if conv is None:
         raise LookupError(conversation_id)
@@ -160,6 +165,7 @@ def open_handoff(session: Session, conversation_id: int, *, source: str, reasons
     conv.severity = severity
     conv.resolved_at = None
     conv.queue_updated_at, conv.queue_updates, conv.queue_position = None, 0, None  # a new wait's updates
+    conv.returned_at = now if returned else None
     handoff = Handoff(conversation_id=conversation_id, source=source, reasons=list(reasons), score=score,
                       severity=severity, requested_at=now)
     session.add(handoff)
@@ -180,7 +186,7 @@ def claim(session: Session, conversation_id: int, agent_id: int) -> bool:
     result = session.execute(
         update(Conversation)
         .where(Conversation.id == conversation_id, Conversation.status == ConversationStatus.QUEUED)
-        .values(status=ConversationStatus.ASSIGNED, assignee_id=agent_id, updated_at=utcnow())
+        .values(status=ConversationStatus.ASSIGNED, assignee_id=agent_id, returned_at=None, updated_at=utcnow())
         .execution_options(synchronize_session=False)
     )
     if result.rowcount != 1:
@@ -198,6 +204,7 @@ def assign_to(session: Session, conversation_id: int, agent_id: int) -> None:
     """Move an assigned conversation to another agent (transfer)."""
     conv = session.get(Conversation, conversation_id)
     conv.assignee_id = agent_id
+    conv.returned_at = None
     handoff = latest_handoff(session, conversation_id)
     if handoff is not None:
         handoff.accepted_by = agent_id
@@ -223,6 +230,7 @@ def end_handoff(session: Session, conversation_id: int, *, status: ConversationS
     conv.status = status
     conv.assignee_id = None
     conv.waiting_since = None
+    conv.returned_at = None
     if status == ConversationStatus.RESOLVED:
         conv.resolved_at = now
         conv.disposition = disposition
@@ -311,3 +319,80 @@ def set_flags(session: Session, conversation_id: int, *, awaiting_email: Optiona
     if values:
         session.execute(update(Conversation).where(Conversation.id == conversation_id).values(**values)
                         .execution_options(synchronize_session=False))
+
+
+def return_to_queue(session: Session, conversation_id: int, agent_id: int) -> bool:
+    """Put a conversation its agent left (signed out, or offline past the grace) back in the queue,
+    first in line (``returned_at``), its priority kept. False when it is no longer that agent's:
+    of two nodes sweeping at once only one moves it (one conditional UPDATE)."""
+    now = utcnow()
+    result = session.execute(
+        update(Conversation)
+        .where(Conversation.id == conversation_id, Conversation.status == ConversationStatus.ASSIGNED,
+               Conversation.assignee_id == agent_id)
+        .values(status=ConversationStatus.QUEUED, assignee_id=None, waiting_since=now, returned_at=now,
+                updated_at=now)
+        .execution_options(synchronize_session=False))
+    if result.rowcount != 1:
+        return False
+    conv = session.get(Conversation, conversation_id)
+    if conv is not None:
+        session.refresh(conv)
+    handoff = latest_handoff(session, conversation_id)
+    if handoff is not None and handoff.ended_at is None:  # the next agent's claim records them
+        handoff.accepted_by = None
+        handoff.accepted_at = None
+    session.flush()
+    return True
+
+
+def assigned_to(session: Session, agent_id: int) -> List[int]:
+    """Ids of the conversations assigned to ``agent_id``, oldest first."""
+    return [int(i) for i in session.execute(
+        select(Conversation.id).where(Conversation.status == ConversationStatus.ASSIGNED,
+                                      Conversation.assignee_id == agent_id).order_by(Conversation.id)).scalars()]
+
+
+def stranded(session: Session, offline_before: dt.datetime) -> List[tuple]:
+    """``(conversation_id, agent_id)`` of assigned conversations whose agent has been offline
+    since before ``offline_before`` (an unknown time counts as long ago)."""
+    gone = select(Agent.id).where(Agent.status == AgentStatus.OFFLINE,
+                                  or_(Agent.offline_since.is_(None), Agent.offline_since < offline_before))
+    rows = session.execute(select(Conversation.id, Conversation.assignee_id).where(
+        Conversation.status == ConversationStatus.ASSIGNED, Conversation.assignee_id.in_(gone))
+        .order_by(Conversation.id)).all()
+    return [(int(c), int(a)) for c, a in rows]
+
+
+def last_handler(session: Session, conversation_id: int) -> Optional[int]:
+    """The agent who last handled the conversation (accepted its latest finished handoff), or None."""
+    return session.execute(
+        select(Handoff.accepted_by).where(Handoff.conversation_id == conversation_id,
+                                          Handoff.accepted_by.is_not(None), Handoff.ended_at.is_not(None))
+        .order_by(Handoff.ended_at.desc(), Handoff.id.desc()).limit(1)).scalar_one_or_none()
+
+
+def set_priority(session: Session, conversation_id: int, value: float) -> None:
+    """Store the priority the conversation keeps if it comes back to the queue."""
+    session.execute(update(Conversation).where(Conversation.id == conversation_id).values(priority=value)
+                    .execution_options(synchronize_session=False))
+
+
+def add_label(session: Session, conversation_id: int, label: str, agent_id: Optional[int] = None) -> bool:
+    """Label the conversation; False when it already had the label."""
+    found = session.execute(select(ConversationLabel.id).where(
+        ConversationLabel.conversation_id == conversation_id, ConversationLabel.label == label)).first()
+    if found:
+        return False
+    session.add(ConversationLabel(conversation_id=conversation_id, label=label, agent_id=agent_id,
+                                  created_at=utcnow()))
+    session.flush()
+    return True
+
+
+def remove_label(session: Session, conversation_id: int, label: str) -> bool:
+    """Take the label off; False when it wasn't there."""
+    result = session.execute(delete(ConversationLabel).where(
+        ConversationLabel.conversation_id == conversation_id, ConversationLabel.label == label)
+        .execution_options(synchronize_session=False))
+    return bool(result.rowcount)

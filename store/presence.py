@@ -43,6 +43,7 @@ def arrive(session: Session, sid: str, agent_id: int, node_id: str, since: dt.da
     session.merge(AgentPresence(sid=sid, agent_id=agent_id, node_id=node_id, last_seen=utcnow()))
     if first and agent.status != AgentStatus.ONLINE:
         agent.status = AgentStatus.ONLINE
+    agent.offline_since = None  # back within the grace: their conversations stay theirs
     session.flush()
     return agent
 
@@ -67,6 +68,7 @@ def _offline_if_absent(session: Session, agent_id: int, since: dt.datetime) -> b
     if agent is None or agent.status == AgentStatus.OFFLINE:
         return False
     agent.status = AgentStatus.OFFLINE
+    agent.offline_since = utcnow()
     session.flush()
     return True
 

@@ -38,6 +38,10 @@ SECRET = "stack-test-secret-0123456789abcdef0123456789"
 ROOMY_LIMITS = {"RATE_LIMIT_MESSAGES": "10000", "RATE_LIMIT_SESSIONS": "10000", "RATE_LIMIT_TYPING": "10000",
                 "RATE_LIMIT_EMAILS": "10000", "RATE_LIMIT_STRUGGLE": "10000", "RATE_LIMIT_OFFERS": "10000",
                 "RATE_LIMIT_LOGINS": "10000", "RATE_LIMIT_UPLOADS": "10000"}
+# Tests leave agents' conversations assigned when they close their sockets; returned to the queue
+# after the default grace (120 s) they would be offered to later tests' agents. The suite's nodes
+# wait an hour; tests of the grace start a node with a short one.
+LONG_GRACE = {"AGENT_OFFLINE_GRACE_S": "3600"}
 
 
 def free_port() -> int:
@@ -184,7 +188,7 @@ def running_stack(*, database_url: Optional[str] = None, redis_url: Optional[str
     for i in range(nodes):
         port = free_port()
         # links the service hands out (attachments, mails) point at this node
-        env = {**base, **ROOMY_LIMITS, "HANDOFF_PORT": str(port), "PUBLIC_URL": f"http://127.0.0.1:{port}",
+        env = {**base, **ROOMY_LIMITS, **LONG_GRACE, "HANDOFF_PORT": str(port), "PUBLIC_URL": f"http://127.0.0.1:{port}",
                "RASA_TIMEOUT": "10", **(extra_env or {})}
         if redis_url:
             env["REDIS_URL"] = redis_url

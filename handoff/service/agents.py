@@ -12,7 +12,7 @@ from sqlalchemy.orm import Session
 from common.passwords import check_password
 from handoff import errors
 from handoff import events as ev
-from handoff.service import lookups, notices, publish, ratelimit
+from handoff.service import handoffs, lookups, notices, publish, ratelimit
 from handoff.service.changes import (
     AgentChanged,
     Event,
@@ -59,7 +59,8 @@ async def login(svc: Service, username: Any, password: Any, address: str = "unkn
     now = int(time.time())
     token = jwt.encode({"sub": str(agent.id), "iss": ISSUER, "iat": now, "exp": now + TOKEN_TTL_S},
                        svc.settings.secret_key, algorithm="HS256")
-    return {"token": token, "agent": agent_store.agent_dict(agent)}
+    active = await svc.run(lambda s: conv_store.active_counts(s).get(agent.id, 0))
+    return {"token": token, "agent": agent_store.agent_dict(agent, active)}
 
 
 def verify_token(svc: Service, token: Any) -> int:
@@ -112,6 +113,20 @@ async def disconnect(svc: Service, sid: str) -> None:
 async def _left(svc: Service, sid: str) -> None:
     if await svc.run(presence.leave, sid, svc.presence_since()) is not None:
         await publish.publish(svc, [QueueChanged()])
+
+
+async def sign_out(svc: Service, agent_id: int) -> Dict[str, Any]:
+    """The agent signs out: away at once (no new offers), their open conversations back in the
+    queue, first in line, each customer told; the agent's other tabs are told to sign out too.
+
+    Their sockets closing afterwards takes them offline as usual.
+    """
+    await svc.run(presence.choose_status, agent_id, AgentStatus.AWAY, svc.presence_since())
+    moved = await handoffs.return_conversations(
+        svc, lambda s: [(cid, agent_id) for cid in conv_store.assigned_to(s, agent_id)], signed_out=True)
+    await publish.publish(svc, [AgentChanged(agent_id), QueueChanged()])
+    await svc.notifier.to_agent(agent_id, ev.SIGNED_OUT, {"returned": moved})
+    return ev.ok(returned=moved)
 
 
 def agent_of(svc: Service, sid: str) -> int:

@@ -57,4 +57,15 @@ class Offered:
     transferred_from: Optional[int] = None
 
 
-Event = Union[MessageAdded, StatusChanged, QueueChanged, AgentChanged, Offered]
+@dataclass(frozen=True)
+class Assigned:
+    """A conversation went straight to one agent (``conversation_assigned``): the customer came
+    back and asked again while the agent who helped them before is available."""
+
+    agent_id: int
+    conversation_id: int
+    item: Dict[str, Any]
+    reason: str = "returning"
+
+
+Event = Union[MessageAdded, StatusChanged, QueueChanged, AgentChanged, Offered, Assigned]

@@ -13,6 +13,7 @@ predicates, and only applies the thresholds.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from typing import Any, List, Mapping, Optional, Sequence, Tuple
 
@@ -41,6 +42,7 @@ class TurnFacts:
     confidence: Optional[float] = None
     bot_requests: Sequence[Mapping[str, Any]] = ()
     history: Sequence[PastTurn] = ()  # earlier customer messages, oldest first
+    agent_names: Sequence[str] = ()  # display names of the team's agents (for "Dana again")
 
 
 @dataclass(frozen=True)
@@ -51,6 +53,22 @@ class HandoffDecision:
     reasons: List[str]
     severity: str
     score: float
+    agent_name: Optional[str] = None  # the agent the customer asked for by name
+
+
+def asked_for_agent(policy: HandoffPolicy, text: str, names: Sequence[str]) -> Optional[str]:
+    """The agent name ``text`` asks for ("I want to speak to Dana again"), or None.
+
+    ``policy.request_agent_patterns`` with ``{name}`` standing for each display name, whole words.
+    """
+    for name in names:
+        if not name or not name.strip():
+            continue
+        escaped = re.escape(name.strip())
+        for template in policy.request_agent_patterns:
+            if re.search(template.replace("{name}", escaped), text, re.IGNORECASE):
+                return name.strip()
+    return None
 
 
 def high_stakes_topics(policy: HandoffPolicy, finding: Mapping[str, Any]) -> List[str]:
@@ -121,7 +139,10 @@ def decide(policy: HandoffPolicy, facts: TurnFacts) -> Optional[HandoffDecision]
 
     asked_by_intent = (facts.intent in policy.request_human_intents
                        and (facts.confidence is None or facts.confidence >= policy.request_human_min_confidence))
-    if asked_by_intent or any(p.search(facts.text) for p in policy.request_human_patterns):
+    named = asked_for_agent(policy, facts.text, facts.agent_names)
+    if named:
+        fired.append(("customer", f"Asked for {named} by name", max_severity([severity, "elevated"])))
+    elif asked_by_intent or any(p.search(facts.text) for p in policy.request_human_patterns):
         fired.append(("customer", "Asked to talk to a person", max_severity([severity, "elevated"])))
 
     topics = high_stakes_topics(policy, finding)
@@ -152,5 +173,5 @@ def decide(policy: HandoffPolicy, facts: TurnFacts) -> Optional[HandoffDecision]
         if r not in reasons and not any(r in x for x in reasons):
             reasons.append(r)
     return HandoffDecision(source=fired[0][0], reasons=reasons, severity=max_severity(f[2] for f in fired),
-                           score=score)
+                           score=score, agent_name=named)
 

@@ -7,10 +7,11 @@ Rasa is paused/resumed and ``publish`` emits them (commit first, then emit).
 
 from __future__ import annotations
 
+import datetime as dt
 import logging
 import math
 import re
-from typing import Any, Dict, List, Optional, Tuple
+from typing import Any, Callable, Dict, List, Optional, Sequence, Tuple
 
 from sqlalchemy.orm import Session
 
@@ -20,6 +21,7 @@ from handoff.hours import back_at
 from handoff.service import lookups, publish, wording
 from handoff.service.changes import (
     AgentChanged,
+    Assigned,
     Event,
     MessageAdded,
     Offered,
@@ -28,8 +30,8 @@ from handoff.service.changes import (
 )
 from handoff.service.context import Service
 from handoff.service.decide import HandoffDecision
-from handoff.service.queue import agent_loads, queue_items, status_payload
-from handoff.service.routing import least_busy, priority
+from handoff.service.queue import agent_loads, live_priority, queue_items, status_payload
+from handoff.service.routing import available, least_busy, priority
 from handoff.service.timing import AUTO_RESOLVED
 from store import agents as agent_store
 from store import conversations as conv_store
@@ -81,18 +83,31 @@ async def start_handoff(svc: Service, conversation_id: int, decision: HandoffDec
                 conv.severity = Severity(decision.severity)  # a worse finding while waiting moves it up
             return None
         customer = conv_store.customer_brief(s, conv.customer_id) or {}
+        previous = conv_store.last_handler(s, conversation_id)
+        # Back again after a person helped: to them when available, else first in line, priority kept.
+        kept = float(conv.priority or 0.0) if previous is not None else 0.0
         conv_store.open_handoff(
             s, conversation_id, source=decision.source, reasons=decision.reasons, score=decision.score,
-            severity=Severity(decision.severity),
-            priority=priority(svc.policy.queue, decision.severity, 0.0, customer.get("lifetime_value", 0.0)))
+            severity=Severity(decision.severity), returned=previous is not None,
+            priority=max(kept, priority(svc.policy.queue, decision.severity, 0.0, customer.get("lifetime_value", 0.0))))
         loads = agent_loads(s)
+        wanted = _agent_named(s, decision.agent_name) or previous
+        if wanted is not None and available(loads, wanted) and conv_store.claim(s, conversation_id, wanted):
+            return conv.session_id, _back_with(s, conversation_id, wanted)
         status = status_payload(s, svc.policy, conv)
         if status["agents_online"]:
             text, payload = wording.queued(status["position"], status["estimated_wait_s"], decision.source,
                                           announced=announced), None
+            if wanted is not None:
+                text = (wording.previous_unavailable(_agent_name(s, wanted)) + " "
+                        + wording.queued(status["position"], status["estimated_wait_s"], decision.source,
+                                         announced=True))
         else:
             text, payload = (wording.no_agent(decision.source, announced=announced, back_at=closed_until(svc)),
                              {"buttons": wording.NO_AGENT_BUTTONS})
+            if wanted is not None:
+                text = (wording.previous_unavailable(_agent_name(s, wanted), others_online=False) + " "
+                        + wording.no_agent(decision.source, announced=True))
         msg = conv_store.append_message(s, conversation_id, Sender.SYSTEM, text, payload=payload)
         item = next((i for i in queue_items(s, svc.policy) if i["conversation_id"] == conversation_id), None)
         target = least_busy(loads)
@@ -109,6 +124,24 @@ async def start_handoff(svc: Service, conversation_id: int, decision: HandoffDec
     await publish.publish(svc, events)
 
 
+def _agent_named(s: Session, name: Optional[str]) -> Optional[int]:
+    """The agent whose display name the customer used ("Dana"), or None."""
+    if not name:
+        return None
+    wanted = name.strip().lower()
+    return next((a.id for a in agent_store.list_agents(s) if a.display_name.strip().lower() == wanted), None)
+
+
+def _back_with(s: Session, conversation_id: int, agent_id: int) -> List[Event]:
+    """The conversation was just claimed for the agent the customer asked for (or had before)."""
+    from store.read.inbox import card
+
+    msg = conv_store.append_message(s, conversation_id, Sender.SYSTEM, wording.back_with(_agent_name(s, agent_id)))
+    conv = lookups.conversation(s, conversation_id)
+    return [MessageAdded(conversation_id, msg, assignee_id=agent_id), StatusChanged(conversation_id), QueueChanged(),
+            AgentChanged(agent_id), Assigned(agent_id, conversation_id, card(s, conv))]
+
+
 async def claim(svc: Service, agent_id: int, conversation_id: int) -> Dict[str, Any]:
     """Atomically give a queued conversation to ``agent_id``; returns the full view."""
     from handoff.service.views import conversation_view
@@ -122,6 +155,7 @@ async def claim(svc: Service, agent_id: int, conversation_id: int) -> Dict[str, 
             raise errors.InvalidState("This conversation is not waiting for a person.")
         if conv_store.active_counts(s).get(agent_id, 0) >= agent.max_concurrent:
             raise errors.AtCapacity()
+        conv_store.set_priority(s, conversation_id, live_priority(s, svc.policy, conv))  # kept if it comes back
         if not conv_store.claim(s, conversation_id, agent_id):
             raise errors.AlreadyClaimed()
         msg = conv_store.append_message(s, conversation_id, Sender.SYSTEM, wording.agent_joined(agent.display_name))
@@ -323,3 +357,64 @@ async def resume_bot(svc: Service, conversation_id: int, session_id: str) -> Non
         log.warning("handoff.resume_deferred conversation=%s error=%r", conversation_id, exc)
         return
     await svc.run(conv_store.set_flags, conversation_id, resume_pending=False)
+
+
+async def return_conversations(svc: Service, find: Callable[[Session], Sequence[Tuple[int, int]]], *,
+                               signed_out: bool) -> List[int]:
+    """Put conversations their agent left back in the queue, first in line, and tell each customer.
+
+    ``find(session)`` lists ``(conversation_id, agent_id)`` pairs inside the same transaction; each
+    moves with one conditional UPDATE (``store.conversations.return_to_queue``), so two nodes
+    sweeping at once move (and announce) each conversation once. Returns the ids moved.
+    """
+
+    def tx(s: Session) -> Tuple[List[int], List[Event]]:
+        moved: List[Tuple[int, int]] = [(cid, aid) for cid, aid in find(s) if conv_store.return_to_queue(s, cid, aid)]
+        if not moved:
+            return [], []
+        leaving = {aid for _, aid in moved}
+        loads = [a for a in agent_loads(s) if a.agent_id not in leaving]
+        online = sum(1 for a in loads if a.online)
+        events: List[Event] = []
+        for cid, aid in moved:
+            text = wording.agent_left(_agent_name(s, aid), signed_out, online)
+            msg = conv_store.append_message(s, cid, Sender.SYSTEM, text,
+                                            payload=None if online else {"buttons": wording.NO_AGENT_BUTTONS})
+            events += [MessageAdded(cid, msg, also_to_agent=aid), StatusChanged(cid)]
+        events += [QueueChanged(), *[AgentChanged(a) for a in sorted(leaving)]]
+        target = least_busy(loads)
+        if target is not None:
+            items = {i["conversation_id"]: i for i in queue_items(s, svc.policy)}
+            events += [Offered(target, cid, items[cid]) for cid, _ in moved if cid in items]
+        return [cid for cid, _ in moved], events
+
+    moved, events = await svc.run(tx)
+    await publish.publish(svc, events)
+    if moved:
+        log.info("handoff.returned_to_queue conversations=%s signed_out=%s", moved, signed_out)
+    return moved
+
+
+async def return_stranded(svc: Service) -> List[int]:
+    """Conversations of agents offline for longer than ``AGENT_OFFLINE_GRACE_S`` go back to the queue."""
+    from store.models.base import utcnow
+
+    cutoff = utcnow() - dt.timedelta(seconds=svc.settings.agent_offline_grace_s)
+    return await return_conversations(svc, lambda s: conv_store.stranded(s, cutoff), signed_out=False)
+
+
+async def return_stuck(svc: Service, agent_id: int, conversation_id: int) -> Dict[str, Any]:
+    """Any agent (the lead, looking at the ``stuck`` list) returns a conversation whose agent is
+    offline to the queue now, without waiting for the grace; an online agent's stays theirs."""
+    from store.models.support import AgentStatus
+
+    def find(s: Session) -> List[Tuple[int, int]]:
+        conv = lookups.conversation(s, conversation_id)
+        if conv.status != ConversationStatus.ASSIGNED or conv.assignee_id is None:
+            raise errors.InvalidState("Only an assigned conversation can be returned to the queue.")
+        assignee = agent_store.get_agent(s, conv.assignee_id)
+        if assignee is not None and assignee.status != AgentStatus.OFFLINE:
+            raise errors.Forbidden(f"{assignee.display_name} is still here: ask them to transfer it.")
+        return [(conversation_id, int(conv.assignee_id))]
+
+    return {"returned": await return_conversations(svc, find, signed_out=False)}

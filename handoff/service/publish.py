@@ -12,6 +12,7 @@ from handoff.service import lookups
 from handoff.service.attachment_links import links_for_agents, links_for_customer
 from handoff.service.changes import (
     AgentChanged,
+    Assigned,
     Event,
     MessageAdded,
     Offered,
@@ -35,7 +36,7 @@ async def publish(svc: Service, events: Sequence[Event]) -> None:
     """
     seen: set = set()
     for event in events:
-        key = None if isinstance(event, (MessageAdded, Offered)) else event
+        key = None if isinstance(event, (MessageAdded, Offered, Assigned)) else event
         if key is not None:
             if key in seen:
                 continue
@@ -57,6 +58,10 @@ async def _emit(svc: Service, event: Event) -> None:
         if event.transferred_from is not None:
             data["transferred_from"] = event.transferred_from
         await svc.notifier.to_agent(event.agent_id, ev.HANDOFF_OFFERED, data)
+    elif isinstance(event, Assigned):
+        await svc.notifier.to_agent(event.agent_id, ev.CONVERSATION_ASSIGNED,
+                                    {"conversation_id": event.conversation_id, "item": event.item,
+                                     "reason": event.reason})
 
 
 async def _message(svc: Service, event: MessageAdded) -> None:

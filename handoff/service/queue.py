@@ -20,6 +20,7 @@ from store import agents as agent_store
 from store import conversations as conv_store
 from store.models.base import utcnow
 from store.models.support import AgentStatus, Conversation, ConversationStatus, Sender
+from store.read.inbox import labels_of
 
 
 def agent_loads(session: Session) -> List[AgentLoad]:
@@ -29,8 +30,20 @@ def agent_loads(session: Session) -> List[AgentLoad]:
             for a in agent_store.list_agents(session)]
 
 
+def live_priority(session: Session, policy: HandoffPolicy, conv: Conversation,
+                  now: Optional[dt.datetime] = None) -> float:
+    """The queue priority now: severity, wait and value, never below the priority the
+    conversation keeps from an earlier time with a person (``conversations.priority``)."""
+    now = now or utcnow()
+    customer = conv_store.customer_brief(session, conv.customer_id) or {}
+    waiting_s = max((now - (conv.waiting_since or now)).total_seconds(), 0.0)
+    live = priority(policy.queue, conv.severity.value, waiting_s, customer.get("lifetime_value", 0.0))
+    return max(live, float(conv.priority or 0.0))
+
+
 def queue_items(session: Session, policy: HandoffPolicy, now: Optional[dt.datetime] = None) -> List[Dict[str, Any]]:
-    """Queued conversations, highest live priority first (docs/protocol.md, "Queue item")."""
+    """Queued conversations: those their agent left first, then highest live priority
+    (docs/protocol.md, "Queue item")."""
     now = now or utcnow()
     items = []
     for conv in conv_store.queued_conversations(session):
@@ -43,7 +56,7 @@ def queue_items(session: Session, policy: HandoffPolicy, now: Optional[dt.dateti
             "conversation_id": conv.id,
             "session_id": conv.session_id,
             "status": conv.status.value,
-            "priority": priority(policy.queue, severity, waiting_s, (customer or {}).get("lifetime_value", 0.0)),
+            "priority": live_priority(session, policy, conv, now),
             "severity": severity,
             "waiting_since": iso(conv.waiting_since),
             "waiting_s": int(waiting_s),
@@ -51,6 +64,8 @@ def queue_items(session: Session, policy: HandoffPolicy, now: Optional[dt.dateti
             "reasons": plain_all(handoff.reasons or []) if handoff else [],
             "source": handoff.source if handoff else None,
             "last_message": last.text if last else None,
+            "returned_at": iso(conv.returned_at),
+            "labels": labels_of(session, conv.id),
         })
     return sort_queue(items)
 

@@ -51,5 +51,11 @@ def estimated_wait_s(policy: QueuePolicy, position: int, agents_with_room: int, 
 
 
 def sort_queue(items: Sequence[Mapping[str, object]]) -> list:
-    """Highest priority first, then longest waiting."""
-    return sorted(items, key=lambda i: (-float(i.get("priority", 0.0)), -float(i.get("waiting_s", 0.0))))
+    """Conversations their agent left (``returned_at``) first, then highest priority, then longest waiting."""
+    return sorted(items, key=lambda i: (not i.get("returned_at"), -float(i.get("priority", 0.0)),
+                                        -float(i.get("waiting_s", 0.0))))
+
+
+def available(agents: Sequence[AgentLoad], agent_id: Optional[int]) -> bool:
+    """True when ``agent_id`` is online (not away) and has room for one more conversation."""
+    return agent_id is not None and any(a.agent_id == agent_id and a.has_room for a in agents)

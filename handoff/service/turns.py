@@ -160,13 +160,14 @@ async def bot_turn(svc: Service, conn: CustomerConn, msg: Message,
     # the assistant typing until its replies are out; ``_rasa_turn`` always says when it stopped.
     await svc.notifier.to_conversation(cid, ev.TYPING, ev.bot_typing(True))
     try:
-        await _rasa_turn(svc, conn, msg, text, finding, state, metadata, clock)
+        await _rasa_turn(svc, conn, msg, text, finding, state, metadata, clock, accept_ms)
     finally:
         await svc.notifier.to_conversation(cid, ev.TYPING, ev.bot_typing(False))
 
 
 async def _rasa_turn(svc: Service, conn: CustomerConn, msg: Message, text: str, finding: Dict[str, Any],
-                     state: Dict[str, Any], metadata: Dict[str, Any], clock: List[float]) -> None:
+                     state: Dict[str, Any], metadata: Dict[str, Any], clock: List[float],
+                     accept_ms: Optional[float] = None) -> None:
     """Ask Rasa (``text``: what Rasa reads for ``msg``), store and emit its replies, then apply the handoff policy."""
     cid = conn.conversation_id
     try:
@@ -192,7 +193,7 @@ async def _rasa_turn(svc: Service, conn: CustomerConn, msg: Message, text: str, 
     clock.append(time.perf_counter())
     decision = decide(svc.policy, TurnFacts(text=msg.text, finding=finding, intent=turn.intent,
                                             confidence=turn.confidence, bot_requests=turn.handoff_requests(),
-                                            history=state["history"]))
+                                            history=state["history"], agent_names=state.get("agent_names", ())))
     if not replies and decision is None:  # every turn gets an answer
         replies = [await svc.run(conv_store.append_message, cid, Sender.BOT, wording.no_reply())]
     await publish.publish(svc, publish.messages_added(cid, replies))
@@ -213,7 +214,7 @@ def rasa_handoff_metadata(svc: Service, text: str, finding: Dict[str, Any], stat
     brings whatever the bot says (the policy on the words alone, before the intent is known),
     or None; ``misunderstood``: misunderstanding signals in the earlier messages.
     """
-    facts = TurnFacts(text=text, finding=finding, history=state["history"])
+    facts = TurnFacts(text=text, finding=finding, history=state["history"], agent_names=state.get("agent_names", ()))
     pre = decide(svc.policy, facts)
     return {"agents_online": state["agents_online"], "coming": pre.source if pre else None,
             "misunderstood": understanding_signals(svc.policy, facts, current=False)}
@@ -265,7 +266,8 @@ async def _queued_turn(svc: Service, conn: CustomerConn, msg: Message, finding: 
         return
     if await _special_payload(svc, conn, msg.text, state):
         return
-    decision = decide(svc.policy, TurnFacts(text=msg.text, finding=finding, history=state["history"]))
+    decision = decide(svc.policy, TurnFacts(text=msg.text, finding=finding, history=state["history"],
+                                            agent_names=state.get("agent_names", ())))
     if decision is not None:
         await handoffs.start_handoff(svc, cid, decision)  # only raises the severity while queued
     await _queued_notice(svc, cid)
@@ -319,6 +321,7 @@ def turn_state(s: Session, cid: int, seq: int) -> Dict[str, Any]:
         "awaiting_email": bool(conv.awaiting_email),
         "resume_pending": bool(conv.resume_pending),
         "agents_online": sum(1 for a in agent_loads(s) if a.online),
+        "agent_names": sorted(set(conv_store.agent_names(s).values())),
         "customer_value": customer.get("lifetime_value", 0.0),
         "customer_email": customer.get("email"),
         "waiting_s": (utcnow() - conv.waiting_since).total_seconds() if conv.waiting_since else 0.0,

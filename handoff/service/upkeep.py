@@ -2,9 +2,11 @@
 
 At start the node drops what it owned in an earlier life (presence rows and turn claims under
 its ``NODE_ID``), answers stranded turns and removes attachment files a crash left without a row.
-Every ``PRESENCE_HEARTBEAT_S`` it vouches for its
-open agent and customer sockets, expires every node's rows not vouched for within ``PRESENCE_TTL_S`` (so a
-dead node's agents go offline within TTL + one heartbeat) and looks for stranded turns again.
+Every ``PRESENCE_HEARTBEAT_S`` it vouches for its open agent and customer sockets, expires every
+node's rows not vouched for within ``PRESENCE_TTL_S`` (so a dead node's agents go offline within
+TTL + one heartbeat), returns the conversations of agents offline for longer than
+``AGENT_OFFLINE_GRACE_S`` to the queue (idempotent when nodes sweep together) and looks for
+stranded turns again.
 """
 
 from __future__ import annotations
@@ -13,7 +15,7 @@ import asyncio
 import logging
 from typing import List, Set
 
-from handoff.service import blobs, publish, runner
+from handoff.service import blobs, handoffs, publish, runner
 from handoff.service.changes import AgentChanged, Event, QueueChanged
 from handoff.service.context import Service
 from store import attachments, customer_presence, presence, turn_claims
@@ -56,6 +58,7 @@ async def tick(svc: Service) -> None:
     await svc.run(customer_presence.heartbeat, svc.settings.node_id, list(svc.customers))
     await svc.run(customer_presence.expire, svc.presence_since())
     await _announce(svc, await svc.run(presence.expire, svc.presence_since()))
+    await handoffs.return_stranded(svc)
     await runner.recover(svc)
 
 

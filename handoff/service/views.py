@@ -22,6 +22,7 @@ from store import canned as canned_store
 from store import conversations as conv_store
 from store import queries
 from store.models.support import Sender
+from store.read.inbox import labels_of
 from store.reply_facts import reply_facts
 
 LAST_INTENTS = 5
@@ -77,6 +78,8 @@ def conversation_view(s: Session, svc: Service, conversation_id: int, agent_id: 
         "reply_facts": facts.to_dict(),
         "canned_replies": replies.canned(canned_store.list_canned(s), svc.phrase_bank, facts, me_name),
         "grantable": agent_store.grant_options(s, agent_id, conv.customer_id, conversation_id=conv.id),
+        "labels": labels_of(s, conversation_id),
+        "returned_at": ev.iso(conv.returned_at),
     }
     view["summary"] = handoff_summary(s, svc, view, agent_id)
     return view

@@ -6,6 +6,7 @@ forced cheer, never "policy prevents".
 
 from __future__ import annotations
 
+import random
 from typing import Optional, Sequence
 
 CSAT_BUTTONS = [{"title": f"{n}", "payload": '/csat{"score":%d}' % n} for n in range(1, 6)]
@@ -205,3 +206,56 @@ def welcome_back(name: Optional[str], kind: str, order_number: Optional[str] = N
     about = f" Here's our conversation about {subject}, just as we left it." if subject else (
         " Here's our conversation, just as we left it.")
     return f"{hello}{about} How did it go? Tell me here and we'll sort out anything that's still not right."
+
+
+def _one(options: Sequence[str]) -> str:
+    """One of several wordings, so a returning customer doesn't read the same line twice."""
+    return random.choice(list(options))
+
+
+def agent_left(agent_name: str, signed_out: bool, agents_online: int) -> str:
+    """The customer's agent signed out or lost their connection: say so, and what happens now."""
+    what = (f"{agent_name} has had to sign off" if signed_out
+            else f"We've lost touch with {agent_name} for the moment")
+    if agents_online <= 0:
+        return _one((
+            f"I'm sorry: {what}, and no one else from our support team is online right now. "
+            "We can e-mail you as soon as someone picks this up, or you can keep chatting with me meanwhile.",
+            f"{what}, and I'm sorry to say no one else from our team is online just now. "
+            "Nothing you wrote is lost: we can e-mail you when someone is back, or I can keep helping here.",
+            f"I'm sorry about this: {what}, and the rest of our team is offline right now. "
+            "You can leave your e-mail for a follow-up, or keep going with me in the meantime.",
+        ))
+    return _one((
+        f"I'm sorry: {what}, so I've put you first in line for the next person on our team. "
+        "They'll see everything you've written, so you won't need to repeat anything.",
+        f"{what}, and I don't want you waiting on a reply that won't come. You're first in line for "
+        "someone else from our team, and they'll see this whole conversation.",
+        f"I'm sorry for the interruption: {what}. Your conversation is at the front of our team's line, "
+        "and whoever picks it up will see everything so far.",
+    ))
+
+
+def back_with(agent_name: str) -> str:
+    """A re-escalation went straight back to the agent who helped before."""
+    return _one((
+        f"{agent_name}, who helped you earlier, is back with you and can see everything so far.",
+        f"Good news: {agent_name} is picking this up again and has the whole conversation in front of them.",
+        f"{agent_name} from our support team is back on this and can see everything you've written since.",
+    ))
+
+
+def previous_unavailable(agent_name: str, others_online: bool = True) -> str:
+    """The agent the customer wanted back isn't available: said before the queue's facts
+    (``others_online`` False: before the no-one-online notice)."""
+    if not others_online:
+        return _one((
+            f"I'm sorry, {agent_name} isn't available at the moment.",
+            f"{agent_name} can't pick this up just now, I'm sorry.",
+            f"I'm sorry: {agent_name} isn't free at the moment.",
+        ))
+    return _one((
+        f"{agent_name} isn't available right now, so I've asked the next person on our team instead.",
+        f"I'm sorry, {agent_name} can't take this right now, so someone else from our team will pick it up.",
+        f"{agent_name} isn't free at the moment, so the next person on our team will pick this up.",
+    ))

@@ -8,7 +8,7 @@ import socketio
 
 from handoff import errors
 from handoff import events as ev
-from handoff.service import agents, canned, handoffs
+from handoff.service import agents, canned, handoffs, inbox
 from handoff.service.context import Service
 from handoff.service.queue import queue_items
 from handoff.transport import parse
@@ -109,3 +109,30 @@ class AgentNamespace(socketio.AsyncNamespace):
     async def on_canned_delete(self, sid: str, data: Any = None) -> Dict[str, Any]:
         self._me(sid)
         return await canned.delete(self.service(), parse.obj(data))
+
+    @guarded
+    async def on_inbox(self, sid: str, data: Any = None) -> Dict[str, Any]:
+        return await inbox.inbox(self.service(), self._me(sid), parse.obj(data, allow_none=True))
+
+    @guarded
+    async def on_team(self, sid: str, data: Any = None) -> Dict[str, Any]:
+        return await inbox.team(self.service(), self._me(sid))
+
+    @guarded
+    async def on_add_label(self, sid: str, data: Any = None) -> Dict[str, Any]:
+        data = parse.obj(data)
+        return await inbox.set_label(self.service(), self._me(sid), parse.req_id(data), data.get("label"), True)
+
+    @guarded
+    async def on_remove_label(self, sid: str, data: Any = None) -> Dict[str, Any]:
+        data = parse.obj(data)
+        return await inbox.set_label(self.service(), self._me(sid), parse.req_id(data), data.get("label"), False)
+
+    @guarded
+    async def on_sign_out(self, sid: str, data: Any = None) -> Dict[str, Any]:
+        return await agents.sign_out(self.service(), self._me(sid))
+
+    @guarded
+    async def on_return_to_queue(self, sid: str, data: Any = None) -> Dict[str, Any]:
+        done = await handoffs.return_stuck(self.service(), self._me(sid), parse.req_id(parse.obj(data)))
+        return ev.ok(**done)

@@ -48,6 +48,7 @@ __all__ = [
     "AgentPresence",
     "Attachment",
     "CustomerPresence",
+    "ConversationLabel",
 ]
 
 
@@ -91,6 +92,9 @@ class Agent(Base):
     # "Make it Right" budget: the most this agent may grant per incident without approval.
     resolution_budget = Column(Numeric(10, 2), nullable=False, default=50)
     created_at = Column(DateTime, nullable=False, default=utcnow)
+    # When the agent's last live socket went (NULL while present): after AGENT_OFFLINE_GRACE_S their
+    # open conversations go back to the queue (handoff.service.inbox.return_stranded).
+    offline_since = Column(DateTime, nullable=True)
 
 
 class Conversation(Base):
@@ -127,6 +131,9 @@ class Conversation(Base):
     queue_updated_at = Column(DateTime, nullable=True)
     queue_updates = Column(Integer, nullable=False, default=0, server_default="0")
     queue_position = Column(Integer, nullable=True)
+    # Back in the queue through no doing of the customer (their agent signed out or went offline):
+    # first in line until someone claims it.
+    returned_at = Column(DateTime, nullable=True)
 
     messages = relationship("Message", back_populates="conversation", cascade="all, delete-orphan",
                             order_by="Message.seq")
@@ -243,3 +250,16 @@ class CustomerPresence(Base):
     conversation_id = Column(ForeignKey("conversations.id", ondelete="CASCADE"), nullable=False, index=True)
     node_id = Column(String(128), nullable=False, index=True)
     last_seen = Column(DateTime, nullable=False, default=utcnow, index=True)
+
+
+class ConversationLabel(Base):
+    """A label an agent put on a conversation ("vip-follow-up", "carrier-claim")."""
+
+    __tablename__ = "conversation_labels"
+    __table_args__ = (UniqueConstraint("conversation_id", "label", name="uq_conversation_labels_conversation_label"),)
+
+    id = Column(Integer, primary_key=True)
+    conversation_id = Column(ForeignKey("conversations.id", ondelete="CASCADE"), nullable=False, index=True)
+    label = Column(String(40), nullable=False, index=True)
+    agent_id = Column(ForeignKey("agents.id", ondelete="SET NULL"), nullable=True)
+    created_at = Column(DateTime, nullable=False, default=utcnow)

@@ -55,6 +55,7 @@ def test_payloads_render_literally_in_both_uis(base_url, pages, watch):
     expect(customer.locator(".sw-from-agent .sw-text")).to_have_text(AGENT_PAYLOAD)
     _no_injected_nodes(customer, ".sw-root")
 
-    agent.get_by_role("button", name="Resolve").click()
+    agent.get_by_role("button", name="Resolve", exact=True).click()
+    agent.get_by_role("button", name="Yes, resolve").click()
     expect(customer.locator(".sw-rating")).to_be_visible()
     assert watch.dialogs == []

@@ -12,7 +12,7 @@ import socketio
 
 CUSTOMER_EVENTS = ("session_confirm", "session_rejected", "bot_uttered", "handoff_status", "transcript", "typing")
 AGENT_EVENTS = ("agent_state", "queue", "handoff_offered", "message", "typing", "conversation_updated",
-                "canned_replies")
+                "canned_replies", "conversation_assigned", "labels_changed", "signed_out")
 
 
 class Recorder:

@@ -70,11 +70,13 @@ def test_full_cycle(stack) -> None:
         assert any(r["metadata"]["sender"] == "bot" for r in replies), "the bot answers after the hand-back"
         assert any("1042" in (r.get("text") or "") for r in replies)
 
-        mark = dana.rec.mark()
+        mark, cmark = dana.rec.mark(), maya.rec.mark()
         maya.ask("I'd like to talk to a human please")
-        offer2 = dana.rec.wait_for("handoff_offered", lambda d: d["conversation_id"] == cid, start=mark)
-        assert offer2["item"]["source"] in ("customer", "bot")
-        assert dana.call("claim", {"conversation_id": cid})["ok"]
+        # Dana helped before and is online with room: the conversation goes straight back to her.
+        back = dana.rec.wait_for("conversation_assigned", lambda d: d["conversation_id"] == cid, start=mark)
+        assert back["item"]["source"] in ("customer", "bot") and back["reason"] == "returning"
+        maya.rec.wait_for("handoff_status", lambda d: d["status"] == "assigned" and d["agent_name"] == "Dana",
+                          start=cmark)
         assert dana.call("resolve", {"conversation_id": cid, "disposition": "credited"})["ok"]
         resolved = maya.rec.wait_for("handoff_status", lambda d: d["status"] == "resolved")
         assert resolved["csat_requested"] is True

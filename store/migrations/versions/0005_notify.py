@@ -15,7 +15,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = '0005_notify'
-down_revision = '0003_cluster'
+down_revision = '0004_inbox'
 branch_labels = None
 depends_on = None
 

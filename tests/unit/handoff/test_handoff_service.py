@@ -68,8 +68,11 @@ async def test_claim_is_exclusive_and_flows_to_resolution(svc) -> None:
     assert svc.rasa.calls[-1][0] == "resume"
     with pytest.raises(errors.InvalidState):
         await handoffs.hand_back(svc, winner, cid)
-    await _say(svc, "c1", "a person again")
-    await handoffs.claim(svc, winner, cid)
+    await _say(svc, "c1", "a person again")  # back with the agent who helped, who is online with room
+    assert svc.notifier.events("conv", "handoff_status")[-1]["status"] == "assigned"
+    assert [d["conversation_id"] for d in svc.notifier.events("agent", "conversation_assigned")] == [cid]
+    with pytest.raises(errors.AlreadyClaimed):
+        await handoffs.claim(svc, loser, cid)
     await handoffs.resolve(svc, winner, cid, "done")
     assert svc.notifier.events("conv", "handoff_status")[-1] == {"status": "resolved", "csat_requested": True}
     await _say(svc, "c1", '/csat{"score":4}')
