@@ -7,7 +7,7 @@
   counts as answered, so upgrading never replays history.
 
 Revision ID: 0003_cluster
-Revises: 0001_initial
+Revises: 0002_security
 Create Date: 2026-12-01 20:10:00
 """
 from __future__ import annotations

@@ -6,7 +6,7 @@
   one notice went out (cleared when a customer socket joins the conversation again).
 
 Revision ID: 0005_notify
-Revises: 0003_cluster
+Revises: 0004_inbox
 Create Date: 2026-12-01 23:00:00
 """
 from __future__ import annotations

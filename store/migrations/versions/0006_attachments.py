@@ -4,7 +4,7 @@ The bytes live in ``ATTACHMENTS_DIR`` under a random ``storage_key``; the row ho
 service checked (type by magic bytes, size, SHA-256), who sent it and the message showing it.
 
 Revision ID: 0006_attachments
-Revises: 0003_cluster
+Revises: 0005_notify
 Create Date: 2026-12-01 23:10:00
 """
 from __future__ import annotations

@@ -2,7 +2,7 @@
 ``policy/canned_replies.yml``; from then on the team edits them in the console.
 
 Revision ID: 0007_canned
-Revises: 0003_cluster
+Revises: 0006_attachments
 Create Date: 2026-12-01 23:20:00
 """
 from __future__ import annotations

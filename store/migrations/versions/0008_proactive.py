@@ -1,7 +1,7 @@
 """Proactive help: ``proactive_offers``, one row per signal offered or dismissed in a conversation.
 
 Revision ID: 0008_proactive
-Revises: 0003_cluster
+Revises: 0007_canned
 Create Date: 2026-12-01 23:10:00
 """
 from __future__ import annotations

@@ -6,7 +6,7 @@
   queued customer got, how many in this wait, and the place in line it gave.
 
 Revision ID: 0009_followups
-Revises: 0003_cluster
+Revises: 0008_proactive
 Create Date: 2026-12-01 23:00:00
 """
 from __future__ import annotations
