@@ -51,8 +51,9 @@ def test_saying_the_same_thing_again_is_scored_in_context(stack) -> None:
         first, second, third = _customer_detections(sam, c.session_id, 3)
         # The words alone are calm; only the history makes the repeats a signal.
         assert "repetition" not in first["signals"] and first["severity"] == "none", first
-        assert "second time saying the same thing" in second["reasons"], second
-        assert "third time saying the same thing" in third["reasons"], third
+        # Agents read the detector's reasons worded for people (policy/reasons.yml).
+        assert "said the same thing for the second time" in second["reasons"], second
+        assert "said the same thing for the third time" in third["reasons"], third
         assert third["signals"]["repetition"] > second["signals"]["repetition"] > 0
     finally:
         c.close()
