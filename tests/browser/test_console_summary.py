@@ -51,4 +51,5 @@ def test_claiming_shows_the_summary_and_a_one_click_next_best_action(base_url, p
     expect(customer.locator(".sw-from-agent .sw-text", has_text=recap[:60])).to_be_visible(timeout=15_000)
     assert violations == []
     agent.get_by_role("button", name="Resolve", exact=True).click()  # frees Dana for the next tests
+    agent.get_by_role("button", name="Yes, resolve").click()
     expect(agent.locator(".conv-meta")).not_to_contain_text("Assigned to you")
