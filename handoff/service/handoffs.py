@@ -75,51 +75,62 @@ async def start_handoff(svc: Service, conversation_id: int, decision: HandoffDec
     ``announced``: the bot's reply this turn already said a person is coming, so the system
     message gives only the facts (position, rough wait) instead of saying it again.
     """
+    await announce_handoff(svc, await svc.run(open_handoff, svc, conversation_id, decision, announced))
 
-    def tx(s: Session) -> Optional[Tuple[str, List[Event]]]:
-        conv = lookups.conversation(s, conversation_id)
-        if conv.status in (ConversationStatus.QUEUED, ConversationStatus.ASSIGNED):
-            if severity_rank(decision.severity) > severity_rank(conv.severity.value):
-                conv.severity = Severity(decision.severity)  # a worse finding while waiting moves it up
-            return None
-        customer = conv_store.customer_brief(s, conv.customer_id) or {}
-        previous = conv_store.last_handler(s, conversation_id)
-        # Back again after a person helped: to them when available, else first in line, priority kept.
-        kept = float(conv.priority or 0.0) if previous is not None else 0.0
-        conv_store.open_handoff(
-            s, conversation_id, source=decision.source, reasons=decision.reasons, score=decision.score,
-            severity=Severity(decision.severity), returned=previous is not None,
-            priority=max(kept, priority(svc.policy.queue, decision.severity, 0.0, customer.get("lifetime_value", 0.0))))
-        loads = agent_loads(s)
-        wanted = _agent_named(s, decision.agent_name) or previous
-        if wanted is not None and available(loads, wanted) and conv_store.claim(s, conversation_id, wanted):
-            return conv.session_id, _back_with(s, conversation_id, wanted)
-        status = status_payload(s, svc.policy, conv)
-        if status["agents_online"]:
-            text, payload = wording.queued(status["position"], status["estimated_wait_s"], decision.source,
-                                          announced=announced), None
-            if wanted is not None:
-                text = (wording.previous_unavailable(_agent_name(s, wanted)) + " "
-                        + wording.queued(status["position"], status["estimated_wait_s"], decision.source,
-                                         announced=True))
-        else:
-            text, payload = (wording.no_agent(decision.source, announced=announced, back_at=closed_until(svc)),
-                             {"buttons": wording.NO_AGENT_BUTTONS})
-            if wanted is not None:
-                text = (wording.previous_unavailable(_agent_name(s, wanted), others_online=False) + " "
-                        + wording.no_agent(decision.source, announced=True))
-        msg = conv_store.append_message(s, conversation_id, Sender.SYSTEM, text, payload=payload)
-        item = next((i for i in queue_items(s, svc.policy) if i["conversation_id"] == conversation_id), None)
-        target = least_busy(loads)
-        events: List[Event] = [MessageAdded(conversation_id, msg), StatusChanged(conversation_id), QueueChanged()]
-        if target is not None and item is not None:
-            events.append(Offered(target, conversation_id, item))
-        return conv.session_id, events
 
-    done = await svc.run(tx)
-    if done is None:
+def open_handoff(s: Session, svc: Service, conversation_id: int, decision: HandoffDecision,
+                 announced: bool = False) -> Optional[Tuple[str, List[Event]]]:
+    """In the caller's transaction: the handoff :func:`start_handoff` starts, and its events.
+
+    A bot turn opens it in the transaction that stores the bot's replies, so a node that dies
+    after that commit can't leave a conversation whose reply promised a person with the bot.
+    None when the conversation already waits for or is with a person.
+    """
+    conv = lookups.conversation(s, conversation_id)
+    if conv.status in (ConversationStatus.QUEUED, ConversationStatus.ASSIGNED):
+        if severity_rank(decision.severity) > severity_rank(conv.severity.value):
+            conv.severity = Severity(decision.severity)  # a worse finding while waiting moves it up
+        return None
+    customer = conv_store.customer_brief(s, conv.customer_id) or {}
+    previous = conv_store.last_handler(s, conversation_id)
+    # Back again after a person helped: to them when available, else first in line, priority kept.
+    kept = float(conv.priority or 0.0) if previous is not None else 0.0
+    conv_store.open_handoff(
+        s, conversation_id, source=decision.source, reasons=decision.reasons, score=decision.score,
+        severity=Severity(decision.severity), returned=previous is not None,
+        priority=max(kept, priority(svc.policy.queue, decision.severity, 0.0, customer.get("lifetime_value", 0.0))))
+    loads = agent_loads(s)
+    wanted = _agent_named(s, decision.agent_name) or previous
+    if wanted is not None and available(loads, wanted) and conv_store.claim(s, conversation_id, wanted):
+        return conv.session_id, _back_with(s, conversation_id, wanted)
+    status = status_payload(s, svc.policy, conv)
+    if status["agents_online"]:
+        text, payload = wording.queued(status["position"], status["estimated_wait_s"], decision.source,
+                                      announced=announced), None
+        if wanted is not None:
+            text = (wording.previous_unavailable(_agent_name(s, wanted)) + " "
+                    + wording.queued(status["position"], status["estimated_wait_s"], decision.source,
+                                     announced=True))
+    else:
+        text, payload = (wording.no_agent(decision.source, announced=announced, back_at=closed_until(svc)),
+                         {"buttons": wording.NO_AGENT_BUTTONS})
+        if wanted is not None:
+            text = (wording.previous_unavailable(_agent_name(s, wanted), others_online=False) + " "
+                    + wording.no_agent(decision.source, announced=True))
+    msg = conv_store.append_message(s, conversation_id, Sender.SYSTEM, text, payload=payload)
+    item = next((i for i in queue_items(s, svc.policy) if i["conversation_id"] == conversation_id), None)
+    target = least_busy(loads)
+    events: List[Event] = [MessageAdded(conversation_id, msg), StatusChanged(conversation_id), QueueChanged()]
+    if target is not None and item is not None:
+        events.append(Offered(target, conversation_id, item))
+    return conv.session_id, events
+
+
+async def announce_handoff(svc: Service, opened: Optional[Tuple[str, List[Event]]]) -> None:
+    """After :func:`open_handoff` committed: pause the bot, then emit (a no-op for None)."""
+    if opened is None:
         return
-    session_id, events = done
+    session_id, events = opened
     await publish.safely(svc.rasa.pause(session_id), "rasa.pause")
     await publish.publish(svc, events)
 

@@ -18,7 +18,7 @@ from handoff.errors import RasaUnavailable
 from handoff.proactive_policy import DISMISS_PREFIX, dismissed_signal
 from handoff.rasa_client import forwarded_custom
 from handoff.service import handoffs, lookups, proactive, publish, ratelimit, wording
-from handoff.service.changes import MessageAdded, StatusChanged
+from handoff.service.changes import Event, MessageAdded, StatusChanged
 from handoff.service.context import CustomerConn, Service
 from handoff.service.decide import (
     HandoffDecision,
@@ -182,29 +182,35 @@ async def _rasa_turn(svc: Service, conn: CustomerConn, msg: Message, text: str, 
                                                         float(finding.get("score") or 0.0)))
         return
 
-    def store_replies(s: Session) -> List[Message]:
-        conv_store.update_analysis(s, msg.id, parse=turn.parse, detection=finding)
-        turn_claims.mark_answered(s, msg.id)
-        return [conv_store.append_message(s, cid, Sender.BOT, str(m.get("text") or ""), payload=_payload(m))
-                for m in turn.visible_messages()]
-
-    clock.append(time.perf_counter())
-    replies = await svc.run(store_replies)
-    clock.append(time.perf_counter())
+    # Decided before anything is stored, so the handoff opens in the transaction that stores the
+    # replies (which may already say a person is coming): a node that dies after it loses neither.
     decision = decide(svc.policy, TurnFacts(text=msg.text, finding=finding, intent=turn.intent,
                                             confidence=turn.confidence, bot_requests=turn.handoff_requests(),
                                             history=state["history"], agent_names=state.get("agent_names", ())))
-    if not replies and decision is None:  # every turn gets an answer
-        replies = [await svc.run(conv_store.append_message, cid, Sender.BOT, wording.no_reply())]
+    visible = turn.visible_messages()
+    announced = bool(visible and turn.handoff_requests())
+
+    def store_replies(s: Session) -> Tuple[List[Message], Optional[Tuple[str, List[Event]]]]:
+        conv_store.update_analysis(s, msg.id, parse=turn.parse, detection=finding)
+        turn_claims.mark_answered(s, msg.id)
+        replies = [conv_store.append_message(s, cid, Sender.BOT, str(m.get("text") or ""), payload=_payload(m))
+                   for m in visible]
+        if not replies and decision is None:  # every turn gets an answer
+            replies = [conv_store.append_message(s, cid, Sender.BOT, wording.no_reply())]
+        opened = handoffs.open_handoff(s, svc, cid, decision, announced) if decision is not None else None
+        return replies, opened
+
+    clock.append(time.perf_counter())
+    replies, opened = await svc.run(store_replies)
+    clock.append(time.perf_counter())
     await publish.publish(svc, publish.messages_added(cid, replies))
     clock.append(time.perf_counter())
     phases = [f"{name}_ms={(b - a) * 1000:.1f}" for name, a, b in zip(TIMED, clock[:-1], clock[1:], strict=True)]
     if accept_ms is not None:
         phases.insert(0, f"accept_ms={accept_ms:.1f}")
     log.info("handoff.turn_timing conversation=%s %s", cid, " ".join(phases))
-    if decision is not None:
-        # When the bot already told the customer a person is coming, the service only adds the facts.
-        await handoffs.start_handoff(svc, cid, decision, announced=bool(replies and turn.handoff_requests()))
+    # When the bot already told the customer a person is coming, the system line only adds the facts.
+    await handoffs.announce_handoff(svc, opened)
 
 
 def rasa_handoff_metadata(svc: Service, text: str, finding: Dict[str, Any], state: Dict[str, Any]) -> Dict[str, Any]:

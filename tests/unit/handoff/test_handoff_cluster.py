@@ -15,7 +15,7 @@ from sqlalchemy import func, select
 
 from handoff import errors
 from handoff.rasa_client import BotTurn
-from handoff.service import agents, handoffs, runner, sessions, turns, upkeep
+from handoff.service import agents, handoffs, publish, runner, sessions, turns, upkeep
 from handoff.service.context import Service
 from handoff.service.ratelimit import MemoryLimiter
 from store import conversations as conv_store
@@ -176,6 +176,33 @@ async def test_a_stranded_turn_is_answered_once_after_a_restart(svc) -> None:
     assert restarted.notifier.events("conv", "bot_uttered")[-1]["text"] == "echo: where is my parcel?"
     # the recovered turn spoke for the conversation's customer, from the store
     assert restarted.rasa.calls[0][1] == node_a.customers["c1"].session_id
+
+
+async def test_a_handoff_the_turn_decided_survives_a_node_dying_right_after_the_replies(svc) -> None:
+    node_a = _node(svc, "a:1")
+    await sessions.open_session(node_a, "c1", None, None, None)
+    cid = node_a.customers["c1"].conversation_id
+    node_a.rasa.replies["I want a person"] = BotTurn(
+        messages=[{"text": "I'm bringing in a teammate now."}],
+        parse={"intent": {"name": "request_human", "confidence": 0.97}})
+
+    async def died(svc_: Any, events: Any) -> None:  # the node stops once the bot's replies are committed
+        if any(getattr(getattr(e, "message", None), "sender", None) == Sender.BOT for e in events):
+            raise RuntimeError("killed")
+        await original(svc_, events)
+
+    original, publish.publish = publish.publish, died
+    try:
+        await turns.customer_message(node_a, "c1", "I want a person", None, None)
+        await node_a.drain()
+    finally:
+        publish.publish = original
+    conv = await svc.run(conv_store.get_conversation, cid)
+    assert conv.status.value == "queued", "the reply promising a person and the handoff commit together"
+    texts = await svc.run(lambda s: s.execute(select(Message.text).where(
+        Message.conversation_id == cid, Message.sender != Sender.CUSTOMER).order_by(Message.seq)).scalars().all())
+    assert texts[0] == "I'm bringing in a teammate now." and len(texts) == 2, texts
+    assert await svc.run(turn_claims.next_unanswered, cid) is None, "answered: recovery does not ask Rasa again"
 
 
 async def test_the_follow_up_flag_and_the_pending_resume_hold_across_nodes(svc) -> None:
