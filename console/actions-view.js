@@ -147,7 +147,7 @@ export class ActionsView {
       clear(picker).append(el("option", { value: "", text: "The queue (a colleague claims it)" }),
         ...others.map((a) => el("option", { value: String(a.id), disabled: a.has_room ? null : true,
           text: `${a.display_name} · ${a.status}${a.status === "online" ? `, ${a.active}/${a.max_concurrent} open` : ""}`
-            + (a.has_room ? "" : " (can't take more)") })));
+            + (a.has_room ? "" : a.status === "online" ? " (can't take more)" : " (not online)") })));
       if ([...picker.options].some((o) => o.value === keep && !o.disabled)) picker.value = keep;
     };
     fill();

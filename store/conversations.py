@@ -372,6 +372,15 @@ def last_handler(session: Session, conversation_id: int) -> Optional[int]:
         .order_by(Handoff.ended_at.desc(), Handoff.id.desc()).limit(1)).scalar_one_or_none()
 
 
+def has_helped(session: Session, agent_id: int, conversation_id: int, customer_id: Optional[int] = None) -> bool:
+    """Whether ``agent_id`` took a handoff of this conversation, or of an earlier one of ``customer_id``'s."""
+    where = Handoff.conversation_id == conversation_id
+    if customer_id is not None:
+        where = or_(where, Handoff.conversation_id.in_(
+            select(Conversation.id).where(Conversation.customer_id == customer_id)))
+    return session.execute(select(Handoff.id).where(Handoff.accepted_by == agent_id, where).limit(1)).first() is not None
+
+
 def set_priority(session: Session, conversation_id: int, value: float) -> None:
     """Store the priority the conversation keeps if it comes back to the queue."""
     session.execute(update(Conversation).where(Conversation.id == conversation_id).values(priority=value)

@@ -39,6 +39,7 @@ from store import followups
 from store import waiting as waiting_store
 from store.models.base import utcnow
 from store.models.support import (
+    AgentStatus,
     Conversation,
     ConversationStatus,
     Message,
@@ -100,7 +101,10 @@ def open_handoff(s: Session, svc: Service, conversation_id: int, decision: Hando
         severity=Severity(decision.severity), returned=previous is not None,
         priority=max(kept, priority(svc.policy.queue, decision.severity, 0.0, customer.get("lifetime_value", 0.0))))
     loads = agent_loads(s)
-    wanted = _agent_named(s, decision.agent_name) or previous
+    named = _agent_named(s, decision.agent_name)
+    if named is not None and not conv_store.has_helped(s, named, conversation_id, conv.customer_id):
+        named = None  # a name alone doesn't skip the queue: only an agent who helped this customer before
+    wanted = named or previous
     if wanted is not None and available(loads, wanted) and conv_store.claim(s, conversation_id, wanted):
         return conv.session_id, _back_with(s, conversation_id, wanted)
     status = status_payload(s, svc.policy, conv)
@@ -272,6 +276,9 @@ async def transfer(svc: Service, agent_id: int, conversation_id: int, to_agent_i
                 raise errors.NotFound("There is no such agent.")
             if to_agent_id == agent_id:
                 raise errors.InvalidState("The conversation is already yours.")
+            if target.status != AgentStatus.ONLINE:  # nobody would answer, and no sweep would bring it back
+                raise errors.InvalidState(f"{target.display_name} is {target.status.value}; transfer to someone "
+                                          "online or to the queue.")
             if conv_store.active_counts(s).get(to_agent_id, 0) >= target.max_concurrent:
                 raise errors.AtCapacity(f"{target.display_name} already has as many conversations as they can take.")
             conv_store.assign_to(s, conversation_id, to_agent_id)

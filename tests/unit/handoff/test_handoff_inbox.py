@@ -131,6 +131,19 @@ async def test_asking_again_goes_back_to_the_agent_who_helped_or_keeps_the_place
     assert len(svc.notifier.events("agent", "conversation_assigned")) == 1, "nobody else was handed it"
 
 
+async def test_a_name_alone_does_not_skip_the_queue(svc) -> None:
+    await _online(svc, "dana", "a1")
+    await _online(svc, "sam", "a2")
+    waiting = await _queued(svc, "w0")
+    cid = await _queued(svc, "c1", "I want to talk to Sam")  # a new visitor Sam never helped
+    conv = await svc.run(lambda s: s.get(Conversation, cid))
+    assert conv.status.value == "queued" and conv.assignee_id is None
+    assert not any("earlier" in t or "again" in t for t in _system_texts(svc, cid)), "no untrue 'who helped you'"
+    items = (await inbox.inbox(svc, (await _online(svc, "dana", "a3")), {"view": "unassigned"}))["items"]
+    assert [i["conversation_id"] for i in items] == [waiting, cid], "behind the one who came first"
+    assert svc.notifier.events("agent", "conversation_assigned") == []
+
+
 async def test_search_filters_and_labels(svc) -> None:
     dana = await _online(svc, "dana", "a1")
     calm = await _queued(svc, "c1", "a person please, my parcel is stuck")
@@ -162,6 +175,22 @@ async def test_search_filters_and_labels(svc) -> None:
             await inbox.inbox(svc, dana, bad)
     with pytest.raises(errors.InvalidPayload):
         await inbox.set_label(svc, dana, calm, "", True)
+
+
+async def test_a_transfer_goes_only_to_someone_online(svc) -> None:
+    dana = await _online(svc, "dana", "a1")
+    sam = await _online(svc, "sam", "a2")
+    cid = await _queued(svc, "c1")
+    await handoffs.claim(svc, dana, cid)
+    await agents.set_status(svc, sam, "away")
+    with pytest.raises(errors.InvalidState, match="Sam is away"):
+        await handoffs.transfer(svc, dana, cid, sam)
+    assert (await svc.run(lambda s: s.get(Conversation, cid))).assignee_id == dana, "still Dana's"
+    await agents.set_status(svc, sam, "online")
+    await handoffs.transfer(svc, dana, cid, sam)
+    conv = await svc.run(lambda s: s.get(Conversation, cid))
+    assert conv.status.value == "assigned" and conv.assignee_id == sam
+    assert "Sam" in _system_texts(svc, cid)[-1]
 
 
 async def test_the_team_list_shows_who_can_take_a_transfer(svc) -> None:
