@@ -18,6 +18,7 @@ from typing import Any, Dict, List, Optional, Tuple
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
+from store.budgets import lock_row
 from store.followup_policy import KINDS, FollowupPolicy, default_followup_policy
 from store.models.base import utcnow
 from store.models.commerce import Customer
@@ -55,6 +56,7 @@ def schedule(session: Session, conversation_id: int, kind: str, *, customer_id: 
     """Schedule (or move) the conversation's check-in; its id, or None when we know no e-mail."""
     if kind not in KINDS:
         raise ValueError(f"not a check-in kind: {kind!r}")
+    lock_row(session, Conversation, conversation_id)  # two nodes scheduling at once: one row, not two
     conv = session.get(Conversation, conversation_id)
     if conv is None:
         return None

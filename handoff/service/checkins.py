@@ -60,8 +60,12 @@ async def send_due(svc: Service, now: Optional[dt.datetime] = None) -> int:
     policy = svc.followup_policy()
     taken = 0
     for followup_id in await svc.run(followups.due_ids, now):
-        outbox_id = await svc.run(_send_one, followup_id, svc.settings.secret_key, svc.settings.public_url,
-                                  policy, now)
+        try:
+            outbox_id = await svc.run(_send_one, followup_id, svc.settings.secret_key, svc.settings.public_url,
+                                      policy, now)
+        except Exception:  # noqa: BLE001 - one bad row must not hold back every later check-in
+            log.exception("followup.failed id=%s", followup_id)
+            continue
         if outbox_id is not None:
             taken += 1
             log.info("followup.queued id=%s outbox=%s", followup_id, outbox_id)

@@ -6,6 +6,7 @@ import asyncio
 import dataclasses
 import datetime as dt
 import re
+from typing import List
 
 import pytest
 from sqlalchemy import select
@@ -67,6 +68,26 @@ async def test_a_replacement_check_in_goes_out_once_with_a_link_and_no_secret(at
     session_id = svc.customers["liam"].session_id
     assert session_id not in mail["body"], "the session id (an anonymous transcript's key) is never mailed"
     assert svc.settings.identity_secret not in mail["body"] and "identity" not in mail["body"]
+
+
+async def test_a_check_in_that_fails_holds_back_no_other(at_once, monkeypatch) -> None:
+    svc = at_once
+    cid = await _resolved_with_replacement(svc)
+    [row] = await svc.run(followups.for_conversation, cid)
+    original = checkins._send_one
+    calls: List[int] = []
+
+    def flaky(s, followup_id, *args):
+        calls.append(followup_id)
+        if len(calls) == 1:
+            raise RuntimeError("a bad row")
+        return original(s, followup_id, *args)
+
+    monkeypatch.setattr(checkins, "_send_one", flaky)
+    monkeypatch.setattr(followups, "due_ids", lambda s, now=None, limit=50: [row["id"] + 1000, row["id"]])
+    assert await checkins.send_due(svc) == 1, "the row after the failing one still goes out"
+    [mail] = await svc.run(outbox.messages_to, "liam@example.com")
+    assert "Hi Liam" in mail["body"]
 
 
 async def test_the_link_reopens_the_conversation_with_its_transcript_and_the_bot_knows(at_once) -> None:

@@ -16,6 +16,7 @@ from store.db import make_engine, session_factory, transaction
 from store.followup_policy import FollowupPolicy
 from store.models import Agent, Customer
 from store.models.base import utcnow
+from store.models.followups import Followup
 from store.models.support import ConversationStatus, Severity
 
 NOW_POLICY = FollowupPolicy(delay_s={k: 0.0 for k in ("replacement", "refund", "credit", "handoff")},
@@ -62,6 +63,16 @@ def test_a_due_check_in_is_claimed_once(factory) -> None:
     later = utcnow() + dt.timedelta(seconds=1)
     claimed = _twice(factory, lambda s: followups.claim(s, fid, later))
     assert sum(r is not None for r in claimed) == 1
+
+
+def test_two_nodes_scheduling_at_once_leave_one_check_in(factory) -> None:
+    cid = _conversation(factory, "sofia@example.com", "s" * 32)
+    kinds = iter(["replacement", "handoff"])  # an agent's grant and an auto-resolve, on two nodes
+    ids = _twice(factory, lambda s: followups.schedule(s, cid, next(kinds), policy=NOW_POLICY))
+    assert ids[0] == ids[1] is not None
+    with transaction(factory) as s:
+        rows = s.execute(select(Followup.id).where(Followup.conversation_id == cid)).scalars().all()
+    assert rows == [ids[0]]
 
 
 def test_a_queue_update_and_a_close_are_taken_once(factory) -> None:
