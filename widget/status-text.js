@@ -8,7 +8,8 @@
 /**
  * @param {object} status a `handoff_status` payload: `status` (bot|queued|assigned|
  *   resolved), and optionally `position`, `estimated_wait_s`, `agent_name`,
- *   `agents_online`, `options` (["follow_up", "continue_with_bot"] when no one is online, or the
+ *   `agents_online`, `back_at` (outside the business hours, with no one online: "at 9:00 tomorrow"),
+ *   `options` (["follow_up", "continue_with_bot"] when no one is online, or the
  *   wait has run long: the follow-up form is offered then).
  * @returns {{tone: string, text: string, offerFollowUp: boolean, askRating: boolean}}
  */
@@ -17,10 +18,12 @@ export function describeStatus(status) {
   switch (status.status) {
     case "queued": {
       if (noOneOnline(status)) {
+        const back = status.back_at ? String(status.back_at) : null; // outside the business hours
         return {
           tone: "warning",
           text:
-            "No one is online right now. Leave your e-mail and we'll follow up with you, " +
+            (back ? `Our team is away right now; we're back ${back}.` : "No one is online right now.") +
+            " Leave your e-mail and we'll follow up with you, " +
             "with this conversation attached, or continue with the assistant.",
           offerFollowUp: true,
           askRating: false,

@@ -12,6 +12,7 @@ from typing import Any, Dict, List, Optional, Tuple
 from sqlalchemy.orm import Session
 
 from handoff.events import iso
+from handoff.hours import back_at
 from handoff.policy import HandoffPolicy
 from handoff.service.plain_reasons import plain_all
 from handoff.service.routing import AgentLoad, estimated_wait_s, priority, sort_queue
@@ -75,9 +76,12 @@ def _queued(policy: HandoffPolicy, position: int, reason: Optional[str], loads: 
     online = sum(1 for a in loads if a.online)
     room = sum(1 for a in loads if a.has_room)
     wait = estimated_wait_s(policy.queue, position, room, online)
-    return {"status": ConversationStatus.QUEUED.value, "reason": reason, "position": position,
-            "estimated_wait_s": wait, "agents_online": online,
-            "options": queue_options(policy.waiting, position, wait, waiting_s, online)}
+    out = {"status": ConversationStatus.QUEUED.value, "reason": reason, "position": position,
+           "estimated_wait_s": wait, "agents_online": online,
+           "options": queue_options(policy.waiting, position, wait, waiting_s, online)}
+    if not online:  # outside the business hours, when we are back ("at 9:00 tomorrow")
+        out["back_at"] = back_at(policy.business_hours, utcnow())
+    return out
 
 
 def status_payload(session: Session, policy: HandoffPolicy, conv: Conversation) -> Dict[str, Any]:

@@ -66,3 +66,17 @@ def test_no_one_online_says_when_we_are_back_or_that_no_one_is_free() -> None:
     assert "online and free right now" in open_now and "back at" not in open_now
     assert "we're back at 9:00 on Monday" in wording.still_queued(1, None, 0, back_at="at 9:00 on Monday")
     assert "we're back" in wording.no_agent("bot", announced=True, back_at="at 9:00 today")
+
+
+def test_the_queued_status_says_when_we_are_back_only_when_no_one_is_online(monkeypatch) -> None:
+    from handoff.service import queue
+    from handoff.service.routing import AgentLoad
+
+    policy = policy_from_dict({"business_hours": {"timezone": "Europe/London", "days": ["mon", "tue", "wed", "thu", "fri"],
+                                                  "open": "09:00", "close": "17:30"}})
+    monkeypatch.setattr(queue, "utcnow", lambda: utc(2026, 1, 14, 18, 0))  # Wednesday evening
+    nobody = queue._queued(policy, 1, None, [AgentLoad(1, False, 0, 3)])
+    assert nobody["back_at"] == "at 9:00 tomorrow" and nobody["agents_online"] == 0
+    assert "back_at" not in queue._queued(policy, 1, None, [AgentLoad(1, True, 0, 3)]), "someone is here"
+    monkeypatch.setattr(queue, "utcnow", lambda: utc(2026, 1, 14, 12, 0))  # open, just nobody online
+    assert queue._queued(policy, 1, None, [AgentLoad(1, False, 0, 3)])["back_at"] is None
