@@ -11,11 +11,13 @@ behind by a node that died is found by ``recover`` (at start-up and on every hea
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 import datetime as dt
 import logging
 import uuid
 from dataclasses import dataclass
-from typing import Any, Dict, Optional, Tuple
+from typing import Any, Awaitable, Dict, Optional, Tuple
 
 from sqlalchemy.orm import Session
 
@@ -77,18 +79,46 @@ async def drive(svc: Service, conversation_id: int, hint: Optional[CustomerConn]
     try:
         done: Optional[int] = None
         if first is not None:
-            await _answer(svc, await _conn(svc, conversation_id, hint), first.message, first.state, first.accept_ms)
+            await _holding(svc, conversation_id, owner, _answer(
+                svc, await _conn(svc, conversation_id, hint), first.message, first.state, first.accept_ms))
             done = first.message.id
         while True:
             taken = await svc.run(_take_next, conversation_id, owner, lease, done)
             if taken is None:  # someone else holds the claim (and answers this message), or all done
                 return
             msg, state = taken
-            await _answer(svc, await _conn(svc, conversation_id, hint), msg, state)
+            await _holding(svc, conversation_id, owner, _answer(svc, await _conn(svc, conversation_id, hint), msg, state))
             done = msg.id
     except BaseException:
         await svc.run(turn_claims.release, conversation_id, owner)  # or let it expire if the store is down
         raise
+
+
+async def _holding(svc: Service, conversation_id: int, owner: str, turn: Awaitable[None]) -> None:
+    """Run ``turn`` while renewing the claim every third of its lease.
+
+    A turn can outlast one lease (a resume and two Rasa calls, each up to ``RASA_TIMEOUT``);
+    without renewal another node's recovery would answer the same message again meanwhile.
+    """
+    lease = svc.settings.turn_lease_s
+
+    async def renew() -> None:
+        while True:
+            await asyncio.sleep(lease / 3)
+            try:
+                if not await svc.run(turn_claims.claim, conversation_id, owner, lease):
+                    log.warning("handoff.turn_claim_lost conversation=%s owner=%s", conversation_id, owner)
+                    return
+            except errors.StoreFailed:
+                continue  # the store is back later, or the claim expires and recovery answers
+
+    keeper = asyncio.ensure_future(renew())
+    try:
+        await turn
+    finally:
+        keeper.cancel()
+        with contextlib.suppress(asyncio.CancelledError):
+            await keeper
 
 
 def _take_next(s: Session, conversation_id: int, owner: str, lease: float,

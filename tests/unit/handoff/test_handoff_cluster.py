@@ -178,6 +178,31 @@ async def test_a_stranded_turn_is_answered_once_after_a_restart(svc) -> None:
     assert restarted.rasa.calls[0][1] == node_a.customers["c1"].session_id
 
 
+async def test_a_turn_longer_than_its_lease_keeps_its_claim(svc) -> None:
+    slow = FakeRasa()
+    original_send = slow.send
+
+    async def send(sender: str, text: str, metadata: Dict[str, Any]) -> BotTurn:
+        await asyncio.sleep(1.0)  # Rasa taking longer than the whole lease
+        return await original_send(sender, text, metadata)
+
+    slow.send = send
+    node_a = _node(svc, "a:1", rasa=slow, turn_lease_s=0.3)
+    node_b = _node(svc, "b:1", turn_lease_s=0.3)
+    await sessions.open_session(node_a, "c1", None, None, None)
+    cid = node_a.customers["c1"].conversation_id
+    runner.RECOVER_AFTER_S, saved = 0.0, runner.RECOVER_AFTER_S
+    try:
+        await turns.customer_message(node_a, "c1", "where is my parcel?", None, None)
+        await asyncio.sleep(0.7)  # two leases into the turn
+        assert await runner.recover(node_b) == 0, "the claim is renewed while the turn runs"
+        await node_a.drain()
+    finally:
+        runner.RECOVER_AFTER_S = saved
+    assert not node_b.rasa.calls and len([c for c in slow.calls if c[0] == "send"]) == 1
+    assert (await svc.run(conv_store.get_conversation, cid)).turn_owner is None, "given up when done"
+
+
 async def test_a_handoff_the_turn_decided_survives_a_node_dying_right_after_the_replies(svc) -> None:
     node_a = _node(svc, "a:1")
     await sessions.open_session(node_a, "c1", None, None, None)
