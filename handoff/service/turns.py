@@ -193,8 +193,8 @@ async def _rasa_turn(svc: Service, conn: CustomerConn, msg: Message, text: str, 
     def store_replies(s: Session) -> Tuple[List[Message], Optional[Tuple[str, List[Event]]]]:
         conv_store.update_analysis(s, msg.id, parse=turn.parse, detection=finding)
         turn_claims.mark_answered(s, msg.id)
-        replies = [conv_store.append_message(s, cid, Sender.BOT, str(m.get("text") or ""), payload=_payload(m))
-                   for m in visible]
+        replies = [conv_store.append_message(s, cid, Sender.BOT, text, payload=payload)
+                   for m in visible for text, payload in reply_parts(m)]
         if not replies and decision is None:  # every turn gets an answer
             replies = [conv_store.append_message(s, cid, Sender.BOT, wording.no_reply())]
         opened = handoffs.open_handoff(s, svc, cid, decision, announced) if decision is not None else None
@@ -364,14 +364,24 @@ async def _score(svc: Service, text: str, state: Dict[str, Any]) -> Dict[str, An
         return {"score": 0.0, "severity": "none", "reasons": [], "topics": []}
 
 
-def _payload(message: Dict[str, Any]) -> Optional[Dict[str, Any]]:
-    out: Dict[str, Any] = {}
+def reply_parts(message: Dict[str, Any]) -> List[Tuple[str, Optional[Dict[str, Any]]]]:
+    """``(text, payload)`` of each message Rasa's socketio channel emits for one bot message.
+
+    As ``OutputChannel.send_response``: the text (with its buttons), then the custom payload, the
+    image and the attachment, each its own message; so each stored reply is one of Rasa's shapes
+    (``handoff.events.rasa_body``) and a widget never loses the image of "text + image".
+    """
+    parts: List[Tuple[str, Optional[Dict[str, Any]]]] = []
+    text = str(message.get("text") or "")
     if message.get("buttons"):
-        out["buttons"] = [{"title": b.get("title"), "payload": b.get("payload")} for b in message["buttons"]]
-    if message.get("image"):
-        out["attachment"] = {"type": "image", "payload": {"src": message["image"]}}
-    if message.get("attachment"):
-        out["attachment"] = message["attachment"]
+        parts.append((text, {"buttons": [{"title": b.get("title"), "payload": b.get("payload")}
+                                         for b in message["buttons"]]}))
+    elif text:
+        parts.append((text, None))
     if forwarded_custom(message):
-        out["custom"] = message["custom"]["data"]
-    return out or None
+        parts.append(("", {"custom": message["custom"]["data"]}))
+    if message.get("image"):
+        parts.append(("", {"attachment": {"type": "image", "payload": {"src": message["image"]}}}))
+    if message.get("attachment"):
+        parts.append(("", {"attachment": message["attachment"]}))
+    return parts

@@ -24,6 +24,8 @@ COLLECTED: List[Dict[str, Any]] = [
     {"recipient_id": "s", "image": "https://shop.example/vase.png"},
     {"recipient_id": "s", "attachment": {"type": "file", "payload": {"src": "https://shop.example/a.pdf"}}},
     {"recipient_id": "s", "custom": {"data": {"text": "Pick a size", "metadata": {"userInput": "disabled"}}}},
+    # one message of several parts: Rasa emits the text, then the image, each on its own
+    {"recipient_id": "s", "text": "Here is your label.", "image": "https://shop.example/label.png"},
 ]
 
 
@@ -48,15 +50,18 @@ def _stored(text: str, payload: Any, sender: Sender = Sender.BOT, **extra: Any) 
 
 
 @pytest.mark.asyncio
-@pytest.mark.parametrize("collected", COLLECTED, ids=["text", "buttons", "image", "attachment", "custom"])
+@pytest.mark.parametrize("collected", COLLECTED, ids=["text", "buttons", "image", "attachment", "custom",
+                                                     "text_and_image"])
 async def test_a_bot_message_is_emitted_as_rasa_socketio_emits_it(collected: Dict[str, Any]) -> None:
-    [rasa] = await _rasa_emits(copy.deepcopy(collected))
+    emitted = await _rasa_emits(copy.deepcopy(collected))
     assert RasaTurn(messages=[collected]).visible_messages() == [collected]
-    msg = _stored(str(collected.get("text") or ""), turns._payload(collected))
-    ours = ev.bot_uttered(msg)
-    assert {k: v for k, v in ours.items() if k != "metadata"} == {k: v for k, v in rasa.items() if k != "metadata"}
-    assert ours["metadata"] == {**rasa.get("metadata", {}), "sender": "bot", "seq": 4,
-                                "created_at": "2024-05-01T12:00:03Z"}
+    parts = turns.reply_parts(collected)
+    assert len(parts) == len(emitted)
+    for (text, payload), rasa in zip(parts, emitted, strict=True):
+        ours = ev.bot_uttered(_stored(text, payload))
+        assert {k: v for k, v in ours.items() if k != "metadata"} == {k: v for k, v in rasa.items() if k != "metadata"}
+        assert ours["metadata"] == {**rasa.get("metadata", {}), "sender": "bot", "seq": 4,
+                                    "created_at": "2024-05-01T12:00:03Z"}
 
 
 def test_only_custom_payloads_with_a_data_object_are_shown_and_handoff_requests_never() -> None:

@@ -235,3 +235,23 @@ async def test_the_bot_is_told_who_is_online_and_what_the_service_will_do(svc) -
     assert last == {"agents_online": 1, "coming": "fallback", "misunderstood": 1}
     status = svc.notifier.events("conv", "handoff_status")[-1]
     assert status["status"] == "queued"
+
+
+async def test_each_reply_is_one_of_rasas_shapes_text_then_image_then_custom(svc) -> None:
+    from handoff.rasa_client import BotTurn
+
+    svc.rasa.replies["show me"] = BotTurn(messages=[
+        {"text": "Here is your return label.", "image": "https://example.com/label.png"},
+        {"text": "Anything else?", "custom": {"data": {"card": "survey"}}},
+        {"text": "Pick one", "buttons": [{"title": "Yes", "payload": "/affirm"}]},
+    ], parse={"intent": {"name": "return_item", "confidence": 0.9}})
+    await sessions.open_session(svc, "c1", None, None, None)
+    await _say(svc, "c1", "show me")
+    bodies = [{k: v for k, v in d.items() if k != "metadata"} for d in svc.notifier.events("conv", "bot_uttered")]
+    assert bodies == [
+        {"text": "Here is your return label."},
+        {"attachment": {"type": "image", "payload": {"src": "https://example.com/label.png"}}},
+        {"text": "Anything else?"},
+        {"card": "survey"},
+        {"text": "Pick one", "quick_replies": [{"content_type": "text", "title": "Yes", "payload": "/affirm"}]},
+    ]
