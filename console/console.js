@@ -331,7 +331,8 @@ class Console {
       entry.unread += 1;
       this.renderMine();
     }
-    if (!fromCustomer || (id === this.activeId && pageVisible())) return;
+    // Sound and notices only for this agent's own conversations, not a colleague's one being looked at.
+    if (!fromCustomer || !this.isMine(entry.view) || (id === this.activeId && pageVisible())) return;
     if (id === this.activeId) this.unseenHere += 1;
     this.updateTitle();
     messageNotice(this.nodes.toasts, {
