@@ -107,12 +107,15 @@ test-stories: setup train ## Rasa test stories end to end (text through NLU, the
 
 NLU_HELDOUT := tests/nlu/test_nlu.yml tests/nlu/test_nlu_styles.yml
 NLU_REJECT := tests/nlu/clinc150_oos_val.yml
+NLU_UNDERSTOOD := tests/nlu/clinc150_inscope_val.yml
 
-nlu-report: setup train ## NLU gates on the held-out files and CLINC150 off-topic rejection (results/nlu/)
+nlu-report: setup train ## NLU gates: held-out files, CLINC150 off-topic rejection and in-scope requests (results/nlu/)
 	$(PY) -m bench.nlu_eval --model models/support.tar.gz --out results/nlu \
-	  $(addprefix --heldout ,$(NLU_HELDOUT)) $(addprefix --reject ,$(NLU_REJECT))
+	  $(addprefix --heldout ,$(NLU_HELDOUT)) $(addprefix --reject ,$(NLU_REJECT)) \
+	  $(addprefix --understood ,$(NLU_UNDERSTOOD))
 	$(PY) -m bench.nlu_report $(addprefix results/nlu/,$(basename $(notdir $(NLU_HELDOUT)))) \
-	  $(foreach f,$(NLU_REJECT),--reject results/nlu/$(basename $(notdir $(f)))/rejection.json)
+	  $(foreach f,$(NLU_REJECT),--reject results/nlu/$(basename $(notdir $(f)))/rejection.json) \
+	  $(foreach f,$(NLU_UNDERSTOOD),--understood results/nlu/$(basename $(notdir $(f)))/understood.json)
 
 nlu-cv: setup ## Heavy, not in `make test`: 5-fold cross-validation of the NLU on bot/data/nlu (results/nlu-cv/)
 	$(RASA) test nlu --nlu bot/data/nlu --config config.yml --cross-validation --folds 5 \

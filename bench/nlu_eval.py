@@ -4,13 +4,16 @@ For each ``--heldout`` file this runs Rasa's own evaluation (``rasa test nlu``: 
 selection and entity reports) into ``<out>/<file stem>/``. For each ``--reject`` file (every message
 off-topic) it writes ``<out>/<file stem>/rejection.json``: how many messages the model turned away
 (``out_of_scope`` or ``nlu_fallback``) and what it took the others for. ``rasa test nlu`` itself
-can't do that: it skips intent evaluation when a file has a single label.
+can't do that: it skips intent evaluation when a file has a single label. For each ``--understood``
+file (other people's requests, each labelled with the intent of ours that should answer it) it writes
+``<out>/<file stem>/understood.json``: the share the model took for that intent, per intent, and
+what it took the others for. A clarifying question (``nlu_fallback``) counts as not understood.
 
 The gates live in ``bench.nlu_report``.
 
 Usage: python -m bench.nlu_eval --model models/support.tar.gz --out results/nlu
            --heldout tests/nlu/test_nlu.yml --heldout tests/nlu/test_nlu_styles.yml
-           --reject tests/nlu/clinc150_oos_val.yml
+           --reject tests/nlu/clinc150_oos_val.yml --understood tests/nlu/clinc150_inscope_val.yml
 """
 
 from __future__ import annotations
@@ -40,6 +43,24 @@ def rejection_summary(predictions: Sequence[Dict[str, Any]]) -> Dict[str, Any]:
     }
 
 
+def understood_summary(predictions: Sequence[Dict[str, Any]]) -> Dict[str, Any]:
+    """Share of ``predictions`` (``{"text", "expected", "intent", "confidence"}``) taken for the expected
+    intent, overall and per expected intent, with the misses."""
+    by_intent: Dict[str, List[bool]] = {}
+    for p in predictions:
+        by_intent.setdefault(p["expected"], []).append(p["intent"] == p["expected"])
+    misses = [p for p in predictions if p["intent"] != p["expected"]]
+    total = len(predictions)
+    return {
+        "total": total,
+        "understood": total - len(misses),
+        "understood_share": (total - len(misses)) / total if total else 0.0,
+        "per_intent": {name: round(sum(hits) / len(hits), 4) for name, hits in sorted(by_intent.items())},
+        "taken_for": dict(Counter(f"{p['expected']} -> {p['intent']}" for p in misses).most_common()),
+        "misses": sorted(misses, key=lambda p: (p["expected"], -p["confidence"])),
+    }
+
+
 async def _predict(processor: Any, path: Path) -> List[Dict[str, Any]]:
     from rasa.core.channels import UserMessage
     from rasa.shared.nlu.training_data.loading import load_data
@@ -49,12 +70,13 @@ async def _predict(processor: Any, path: Path) -> List[Dict[str, Any]]:
         text = example.get("text")
         parsed = await processor.parse_message(UserMessage(text))
         intent = parsed.get("intent") or {}
-        predictions.append({"text": text, "intent": intent.get("name"),
+        predictions.append({"text": text, "expected": example.get("intent"), "intent": intent.get("name"),
                             "confidence": round(float(intent.get("confidence") or 0.0), 4)})
     return predictions
 
 
-async def evaluate(model: Path, out: Path, heldout: Sequence[Path], reject: Sequence[Path]) -> None:
+async def evaluate(model: Path, out: Path, heldout: Sequence[Path], reject: Sequence[Path],
+                   understood: Sequence[Path] = ()) -> None:
     from rasa.core.agent import Agent
     from rasa.nlu.test import run_evaluation
     from rasa.utils.common import configure_logging_and_warnings
@@ -73,6 +95,11 @@ async def evaluate(model: Path, out: Path, heldout: Sequence[Path], reject: Sequ
         target.mkdir(parents=True, exist_ok=True)
         summary = rejection_summary(await _predict(processor, path))
         (target / "rejection.json").write_text(json.dumps(summary, indent=1), encoding="utf-8")
+    for path in understood:
+        target = out / path.stem
+        target.mkdir(parents=True, exist_ok=True)
+        summary = understood_summary(await _predict(processor, path))
+        (target / "understood.json").write_text(json.dumps(summary, indent=1), encoding="utf-8")
 
 
 def main(argv: Optional[Sequence[str]] = None) -> int:
@@ -81,8 +108,9 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
     parser.add_argument("--out", type=Path, default=Path("results/nlu"))
     parser.add_argument("--heldout", type=Path, action="append", default=[])
     parser.add_argument("--reject", type=Path, action="append", default=[])
+    parser.add_argument("--understood", type=Path, action="append", default=[])
     args = parser.parse_args(argv)
-    asyncio.run(evaluate(args.model, args.out, args.heldout, args.reject))
+    asyncio.run(evaluate(args.model, args.out, args.heldout, args.reject, args.understood))
     return 0
 
 

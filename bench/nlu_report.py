@@ -16,7 +16,10 @@ For every held-out result directory (or its ``intent_report.json``) it prints on
 * entity F1 of ``--entities`` (order_number, email) in ``--entity-report``'s extractor >= ``--min-entity``.
 
 For every ``--reject`` file (from ``bench.nlu_eval``: off-topic messages only) the share turned
-away (``out_of_scope`` or ``nlu_fallback``) must be >= ``--min-rejected`` (0.90).
+away (``out_of_scope`` or ``nlu_fallback``) must be >= ``--min-rejected`` (0.90). For every
+``--understood`` file (other people's wording of requests we handle, each labelled with our intent)
+the share taken for the right intent must be >= ``--min-understood`` (0.70: a floor that catches a
+regression, not a target; other people's wording is where the NLU is weakest, see the README).
 
 Exit 0 when every gate passes, 1 when one fails, 2 when a report is missing or malformed.
 """
@@ -41,6 +44,7 @@ DEFAULT_MIN_ENTITY = 0.95
 DEFAULT_ENTITIES = ("order_number", "email")
 DEFAULT_ENTITY_REPORT = "RegexEntityExtractor_report.json"
 DEFAULT_MIN_REJECTED = 0.90
+DEFAULT_MIN_UNDERSTOOD = 0.70
 
 
 class ReportError(ValueError):
@@ -189,6 +193,22 @@ def check_rejection(path: Path, minimum: float, out: TextIO) -> List[str]:
     return [f"{path.parent.name}: off-topic rejected {share:.3f} is below {minimum:.2f}"] if share < minimum else []
 
 
+def check_understood(path: Path, minimum: float, out: TextIO) -> List[str]:
+    data = _load(path)
+    try:
+        share, total = float(data["understood_share"]), int(data["total"])
+        per_intent = {str(k): float(v) for k, v in (data.get("per_intent") or {}).items()}
+    except (KeyError, TypeError, ValueError, AttributeError) as exc:
+        raise ReportError(f"{path} has no understood_share/total/per_intent") from exc
+    if total <= 0:
+        raise ReportError(f"{path} measured no messages")
+    weakest = ", ".join(f"{k} {v:.2f}" for k, v in sorted(per_intent.items(), key=lambda kv: kv[1])[:4])
+    taken = ", ".join(f"{k} ({v})" for k, v in list((data.get("taken_for") or {}).items())[:4])
+    out.write(f"\n== {path.parent.name}: taken for the right intent {share:.3f} of {total}; weakest {weakest}; "
+              f"misses {taken or '-'}\n")
+    return [f"{path.parent.name}: understood {share:.3f} is below {minimum:.2f}"] if share < minimum else []
+
+
 def _floor_for(text: str) -> Tuple[str, float]:
     name, sep, value = text.partition("=")
     if not sep:
@@ -209,6 +229,9 @@ def parse_args(argv: Optional[Sequence[str]]) -> argparse.Namespace:
     parser.add_argument("--entities", type=lambda s: tuple(s.split(",")), default=DEFAULT_ENTITIES)
     parser.add_argument("--entity-report", default=DEFAULT_ENTITY_REPORT)
     parser.add_argument("--min-rejected", type=float, default=DEFAULT_MIN_REJECTED)
+    parser.add_argument("--understood", type=Path, action="append", default=[],
+                        help="understood.json of a file of other people's requests labelled with our intents")
+    parser.add_argument("--min-understood", type=float, default=DEFAULT_MIN_UNDERSTOOD)
     args = parser.parse_args(argv)
     args.floors = {**DEFAULT_FLOORS, **dict(args.floor_for)}
     args.recall_floors = {**DEFAULT_RECALL_FLOORS, **dict(args.recall_floor_for)}
@@ -226,6 +249,8 @@ def main(argv: Optional[Sequence[str]] = None, out: TextIO = sys.stdout) -> int:
             measured.update(entities)
         for path in args.reject:
             failures += check_rejection(path, args.min_rejected, out)
+        for path in args.understood:
+            failures += check_understood(path, args.min_understood, out)
     except ReportError as exc:
         sys.stderr.write(f"nlu_report: {exc}\n")
         return 2
@@ -237,6 +262,7 @@ def main(argv: Optional[Sequence[str]] = None, out: TextIO = sys.stdout) -> int:
         return 1
     out.write(f"OK: every held-out file >= {args.minimum:.2f} macro F1, every intent at its floor, FAQ and "
               f"entities at their gates" + (f", off-topic rejected >= {args.min_rejected:.2f}" if args.reject else "")
+              + (f", other people's requests understood >= {args.min_understood:.2f}" if args.understood else "")
               + "\n")
     return 0
 

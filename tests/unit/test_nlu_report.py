@@ -158,3 +158,55 @@ def test_rejection_summary_counts_out_of_scope_and_fallback_as_rejected() -> Non
     assert summary["total"] == 4 and summary["rejected"] == 2 and summary["rejected_share"] == 0.5
     assert summary["taken_for"] == {"faq": 2}
     assert [p["text"] for p in summary["accepted"]] == ["d", "c"]  # most confident mistakes first
+
+
+def test_understood_summary_counts_only_the_expected_intent() -> None:
+    summary = nlu_eval.understood_summary([
+        {"text": "a", "expected": "greet", "intent": "greet", "confidence": 0.9},
+        {"text": "b", "expected": "greet", "intent": "nlu_fallback", "confidence": 0.6},
+        {"text": "c", "expected": "thank", "intent": "out_of_scope", "confidence": 0.97},
+        {"text": "d", "expected": "thank", "intent": "thank", "confidence": 0.8},
+    ])
+    assert summary["total"] == 4 and summary["understood"] == 2 and summary["understood_share"] == 0.5
+    assert summary["per_intent"] == {"greet": 0.5, "thank": 0.5}
+    assert summary["taken_for"] == {"greet -> nlu_fallback": 1, "thank -> out_of_scope": 1}
+    assert [m["text"] for m in summary["misses"]] == ["b", "c"]
+
+
+def _understood(root: Path, share: float, total: int = 180) -> Path:
+    directory = root / "clinc150_inscope_val"
+    directory.mkdir(parents=True)
+    path = directory / "understood.json"
+    path.write_text(json.dumps({"total": total, "understood": int(share * total), "understood_share": share,
+                                "per_intent": {"greet": share, "thank": 1.0},
+                                "taken_for": {"greet -> nlu_fallback": 4}}), encoding="utf-8")
+    return path
+
+
+def test_other_peoples_requests_are_gated(tmp_path: Path) -> None:
+    code, text = _run(_heldout(tmp_path / "a"), "--understood", _understood(tmp_path / "b", 0.9))
+    assert code == 0 and "taken for the right intent 0.900 of 180" in text and "weakest greet 0.90" in text
+    code, text = _run(_heldout(tmp_path / "c"), "--understood", _understood(tmp_path / "d", 0.6))
+    assert code == 1 and "FAIL: clinc150_inscope_val: understood 0.600 is below 0.70" in text
+    code, _ = _run(_heldout(tmp_path / "e"), "--understood", _understood(tmp_path / "f", 0.8),
+                   "--min-understood", "0.85")
+    assert code == 1
+    assert _run(_heldout(tmp_path / "g"), "--understood", _understood(tmp_path / "h", 0.0, total=0))[0] == 2
+
+
+def test_the_clinc150_files_share_no_text_and_map_onto_our_intents() -> None:
+    from bench import vendor_clinc150 as vendor
+
+    assert set(vendor.MAPPED) <= vendor.OVERLAPPING, "a mapped intent is never in the off-topic files"
+    rows = [("Is my account BLOCKED?", "account_blocked"), ("hi there", "greeting"), ("book a flight", "book_flight")]
+    assert vendor.mapped(rows) == [("Is my account BLOCKED?", "account_access"), ("hi there", "greet")]
+    assert vendor.mapped(rows, exclude=["is my account blocked"]) == [("hi there", "greet")]
+    root = Path(__file__).resolve().parents[2]
+
+    def texts(path: Path) -> set:
+        return {vendor._wording(line.strip()[2:]) for line in path.read_text(encoding="utf-8").splitlines()
+                if line.strip().startswith("- ") and not line.strip().startswith("- intent:")}
+
+    trained = texts(root / "bot/data/nlu/clinc150_inscope.yml") | texts(root / "bot/data/nlu/out_of_scope_clinc150.yml")
+    measured = texts(root / "tests/nlu/clinc150_inscope_val.yml") | texts(root / "tests/nlu/clinc150_oos_val.yml")
+    assert len(trained) > 550 and len(measured) > 900 and not trained & measured
