@@ -20,7 +20,7 @@ from typing import Iterator, Optional, Sequence
 from alembic import command
 from alembic.config import Config
 from sqlalchemy import text
-from sqlalchemy.engine import Connection
+from sqlalchemy.engine import Connection, Engine
 from sqlalchemy.orm import Session
 
 from common.settings import Settings, load_settings
@@ -61,7 +61,9 @@ def migrate(settings: Settings, seed: bool = True, revision: str = "head") -> bo
     """
     engine = make_engine(settings)
     try:
-        with engine.connect() as conn, _exclusive(conn):
+        # The SQLite lock file is taken before connecting: the connection's first statement
+        # (``PRAGMA journal_mode=WAL``) already needs the database to itself on a new file.
+        with _sqlite_file_lock(engine), engine.connect() as conn, _advisory_lock(conn):
             cfg = alembic_config(connection=conn)
             if not _at(conn, cfg, revision):  # up to date: no Alembic environment, no model imports
                 command.upgrade(cfg, revision)
@@ -95,20 +97,26 @@ def _has_customers(conn: Connection) -> bool:
 
 
 @contextmanager
-def _exclusive(conn: Connection) -> Iterator[None]:
-    """One migrating process at a time: an advisory lock (PostgreSQL) or a lock file (SQLite)."""
-    if conn.dialect.name == "postgresql":
-        conn.execute(text("SELECT pg_advisory_lock(:k)"), {"k": _PG_LOCK_KEY})
-        conn.commit()
-        try:
-            yield
-        finally:
-            conn.rollback()
-            conn.execute(text("SELECT pg_advisory_unlock(:k)"), {"k": _PG_LOCK_KEY})
-            conn.commit()
+def _advisory_lock(conn: Connection) -> Iterator[None]:
+    """One migrating process at a time on PostgreSQL: a session advisory lock."""
+    if conn.dialect.name != "postgresql":
+        yield
         return
-    database = conn.engine.url.database
-    if conn.dialect.name != "sqlite" or not database or database == ":memory:":
+    conn.execute(text("SELECT pg_advisory_lock(:k)"), {"k": _PG_LOCK_KEY})
+    conn.commit()
+    try:
+        yield
+    finally:
+        conn.rollback()
+        conn.execute(text("SELECT pg_advisory_unlock(:k)"), {"k": _PG_LOCK_KEY})
+        conn.commit()
+
+
+@contextmanager
+def _sqlite_file_lock(engine: Engine) -> Iterator[None]:
+    """One migrating process at a time on a SQLite file: ``<file>.migrate-lock``, held before connecting."""
+    database = engine.url.database
+    if engine.dialect.name != "sqlite" or not database or database == ":memory:":
         yield
         return
     with open(f"{database}.migrate-lock", "a") as lock:
