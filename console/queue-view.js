@@ -79,6 +79,8 @@ export class QueueView {
       maxlength: 200, value: this.state.q, autocomplete: "off" });
     let debounce = null;
     search.addEventListener("input", () => {
+      // Kept at once (a reload right after typing restores it); the server is asked after a pause.
+      if (this.actions.changed) this.actions.changed({ ...this.state, q: search.value.trim() });
       clearTimeout(debounce);
       debounce = setTimeout(() => this.setState({ q: search.value.trim() }), 300);
     });

@@ -2,9 +2,16 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from playwright.sync_api import expect
 
+from handoff.hours import back_at
+from handoff.policy import load_handoff_policy
+from store.models.base import utcnow
 from tests.browser import flows
+
+ROOT = Path(__file__).resolve().parents[2]
 
 
 def test_phone_width_keyboard_only_and_labelled(base_url, pages, watch):
@@ -86,7 +93,10 @@ def test_no_agent_online_offers_follow_up_by_email(base_url, pages):
     flows.say(page, "Please, I want to talk to a real person now.")
 
     banner = page.locator(".sw-banner")
-    expect(banner).to_contain_text("No one is online right now", timeout=30_000)
+    # Outside the business hours (policy/handoff.yml) the banner says when the team is back.
+    closed = back_at(load_handoff_policy(ROOT / "policy" / "handoff.yml").business_hours, utcnow())
+    expect(banner).to_contain_text(f"Our team is away right now; we're back {closed}." if closed
+                                   else "No one is online right now", timeout=30_000)
     expect(page.locator(".sw-connection")).to_have_text("Assistant available — no one from our team is online")
     offer = page.get_by_role("group", name="Follow-up by e-mail")
     expect(offer.get_by_role("button", name="Continue with the assistant")).to_be_visible()
