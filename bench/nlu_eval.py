@@ -90,16 +90,13 @@ async def evaluate(model: Path, out: Path, heldout: Sequence[Path], reject: Sequ
         target.mkdir(parents=True, exist_ok=True)
         await run_evaluation(str(path), processor, output_directory=str(target), errors=True,
                              disable_plotting=True)
-    for path in reject:
-        target = out / path.stem
-        target.mkdir(parents=True, exist_ok=True)
-        summary = rejection_summary(await _predict(processor, path))
-        (target / "rejection.json").write_text(json.dumps(summary, indent=1), encoding="utf-8")
-    for path in understood:
-        target = out / path.stem
-        target.mkdir(parents=True, exist_ok=True)
-        summary = understood_summary(await _predict(processor, path))
-        (target / "understood.json").write_text(json.dumps(summary, indent=1), encoding="utf-8")
+    for paths, summarize, name in ((reject, rejection_summary, "rejection.json"),
+                                   (understood, understood_summary, "understood.json")):
+        for path in paths:
+            target = out / path.stem
+            target.mkdir(parents=True, exist_ok=True)
+            summary = summarize(await _predict(processor, path))
+            (target / name).write_text(json.dumps(summary, indent=1), encoding="utf-8")
 
 
 def main(argv: Optional[Sequence[str]] = None) -> int:

@@ -32,7 +32,7 @@ import json
 import re
 from collections import defaultdict
 from pathlib import Path
-from typing import Dict, Iterable, List, Optional, Sequence, Tuple
+from typing import Callable, Dict, Iterable, List, Optional, Sequence, Tuple
 
 ROOT = Path(__file__).resolve().parents[1]
 TRAIN_OUT = ROOT / "bot" / "data" / "nlu" / "out_of_scope_clinc150.yml"
@@ -78,19 +78,23 @@ def _key(text: str) -> str:
     return hashlib.sha1(text.encode("utf-8")).hexdigest()
 
 
+def _pick(rows: Iterable[Sequence[str]], keep: Callable[[str], bool], per_label: Optional[int],
+          skip: Callable[[str], bool]) -> Dict[str, List[str]]:
+    """Cleaned texts of every label ``keep`` accepts, ``per_label`` of each (all when None) chosen
+    by hash, leaving out those ``skip`` flags; by label, in label order."""
+    by_label: Dict[str, set] = defaultdict(set)
+    for text, label in rows:
+        text = _clean(text)
+        if keep(label) and text and not skip(text):
+            by_label[label].add(text)
+    return {label: sorted(by_label[label], key=_key)[:per_label] for label in sorted(by_label)}
+
+
 def sample(rows: Iterable[Sequence[str]], per_label: int, exclude: Iterable[str] = ()) -> List[Tuple[str, str]]:
     """``per_label`` rows of every label not in OVERLAPPING, chosen by hash; texts in ``exclude`` skipped."""
     skip = {_clean(t) for t in exclude}
-    by_label: Dict[str, List[str]] = defaultdict(list)
-    for text, label in rows:
-        text = _clean(text)
-        if label not in OVERLAPPING and text and text not in skip:
-            by_label[label].append(text)
-    picked = []
-    for label in sorted(by_label):
-        texts = sorted(set(by_label[label]), key=_key)[:per_label]
-        picked.extend((text, label) for text in texts)
-    return picked
+    picked = _pick(rows, lambda label: label not in OVERLAPPING, per_label, skip.__contains__)
+    return [(text, label) for label, texts in picked.items() for text in texts]
 
 
 def _clean(text: str) -> str:
@@ -99,11 +103,8 @@ def _clean(text: str) -> str:
 
 
 def render(header: str, rows: Sequence[Tuple[str, str]]) -> str:
-    lines = ['version: "3.1"']
-    lines += [f"# {line}" if line else "#" for line in header.strip().splitlines()]
-    lines += ["nlu:", "- intent: out_of_scope", "  examples: |"]
-    lines += [f"    - {text}" for text, _ in rows]
-    return "\n".join(lines) + "\n"
+    """The off-topic file: every row under ``out_of_scope``."""
+    return render_labelled(header, [(text, "out_of_scope") for text, _ in rows])
 
 
 def mapped(rows: Iterable[Sequence[str]], per_label: Optional[int] = None, exclude: Iterable[str] = (),
@@ -112,14 +113,9 @@ def mapped(rows: Iterable[Sequence[str]], per_label: Optional[int] = None, exclu
     (all when None), chosen by hash, by our intent; texts whose wording is in ``exclude`` skipped."""
     skip = {_wording(t) for t in exclude}
     wanted = set(labels) & set(MAPPED)
-    by_label: Dict[str, set] = defaultdict(set)
-    for text, label in rows:
-        text = _clean(text)
-        if label in wanted and text and _wording(text) not in skip:
-            by_label[label].add(text)
-    picked = [(text, MAPPED[label]) for label in sorted(by_label)
-              for text in sorted(by_label[label], key=_key)[:per_label]]
-    return sorted(picked, key=lambda row: (row[1], _key(row[0])))
+    picked = _pick(rows, wanted.__contains__, per_label, lambda text: _wording(text) in skip)
+    rows_out = [(text, MAPPED[label]) for label, texts in picked.items() for text in texts]
+    return sorted(rows_out, key=lambda row: (row[1], _key(row[0])))
 
 
 def _wording(text: str) -> str:
